@@ -1,0 +1,84 @@
+/**
+ * `v4/sns/friend_check`: check friendship in bulk (≤ 1000 accounts per request).
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import * as Api from "./Api.js"
+import { failAccount } from "./BatchResult.js"
+import { FriendCheckType, FriendRelation } from "./Enums.js"
+import { UserId } from "./Fields.js"
+import { required } from "./internal/wire.js"
+import * as Limits from "./Limits.js"
+import * as TimError from "./TimError.js"
+
+/**
+ * The request body.
+ *
+ * @since 0.1.0
+ */
+export const Request = Schema.Struct({
+  fromAccount: required("From_Account", UserId),
+  toAccounts: required(
+    "To_Account",
+    Schema.Array(UserId).pipe(Schema.minItems(1), Schema.maxItems(Limits.maxItemsPerRequest))
+  ),
+  checkType: required("CheckType", FriendCheckType)
+})
+
+/** @since 0.1.0 */
+export type Request = typeof Request.Type
+
+/**
+ * `{To_Account, Relation, ResultCode, ResultInfo}`: a failed item still carries a relation (NoRelation).
+ *
+ * @since 0.1.0
+ */
+export const InfoItem = Schema.Struct({
+  toAccount: required("To_Account", Schema.String),
+  relation: required("Relation", FriendRelation),
+  resultCode: required("ResultCode", Schema.Number),
+  resultInfo: Schema.optionalWith(Schema.String, { default: () => "" }).pipe(Schema.fromKey("ResultInfo"))
+})
+
+/** @since 0.1.0 */
+export type InfoItem = typeof InfoItem.Type
+
+/**
+ * The response body (without the envelope).
+ *
+ * @since 0.1.0
+ */
+export const Response = Schema.Struct({
+  infoItems: Schema.optionalWith(Schema.Array(InfoItem), { default: () => [] }).pipe(Schema.fromKey("InfoItem")),
+  failAccount
+})
+
+/** @since 0.1.0 */
+export type Response = typeof Response.Type
+
+/**
+ * The descriptor.
+ *
+ * @since 0.1.0
+ */
+export const api = Api.make({
+  service: "sns",
+  command: "friend_check",
+  Request,
+  Response,
+  errors: [
+    TimError.InvalidParameters,
+    TimError.AccountNotFound,
+    TimError.SnsAdminRequired,
+    TimError.ServerInternalError,
+    TimError.ServerTimeout
+  ]
+})
+
+/**
+ * The codes friend_check documents.
+ *
+ * @since 0.1.0
+ */
+export type Error = Api.ErrorOf<typeof api>
