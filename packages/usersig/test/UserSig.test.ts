@@ -354,8 +354,7 @@ describe("properties", () => {
   it("small-window deflate equals default deflateSync for realistic documents at every length", () => {
     for (let length = 0; length <= codec.SMALL_WINDOW_LIMIT + 8; length++) {
       const sig = codec.hmac(secretKey, { identifier: "x", sdkAppId, time: length, expire: 1, userBuf: undefined })
-      const userBuf = Buffer.alloc(length, length % 251)
-        .map((b, i) => (b * 31 + i * i) % 256)
+      const userBuf = Buffer.from(Array.from({ length }, (_, i) => (i * i * 31 + length) % 256))
         .toString("base64")
         .slice(0, length)
       const doc = codec.document(
