@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { listOr, resultInfo } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
 
 /**
@@ -14,7 +15,7 @@ import { optional, required } from "./internal/wire.js"
 export const ResultItem = Schema.Struct({
   toAccount: required("To_Account", Schema.String),
   resultCode: required("ResultCode", Schema.Number),
-  resultInfo: Schema.optionalWith(Schema.String, { default: () => "" }).pipe(Schema.fromKey("ResultInfo"))
+  resultInfo
 })
 
 /**
@@ -37,7 +38,7 @@ export const failAccount = optional("Fail_Account", Schema.Array(Schema.String))
  * @since 0.1.0
  */
 export const ResultItems = Schema.Struct({
-  resultItems: Schema.optionalWith(Schema.Array(ResultItem), { default: () => [] }).pipe(Schema.fromKey("ResultItem")),
+  resultItems: listOr("ResultItem", ResultItem),
   failAccount
 })
 

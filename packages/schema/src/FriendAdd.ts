@@ -8,6 +8,7 @@ import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
 import { AddType, ForceAddFlags } from "./Enums.js"
 import { AddSource, AddWording, GroupName, Remark, UserId } from "./Fields.js"
+import { fromAccount } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
 import * as TimError from "./TimError.js"
@@ -34,7 +35,7 @@ export type Item = typeof Item.Type
  * @since 0.1.0
  */
 export const Request = Schema.Struct({
-  fromAccount: required("From_Account", UserId),
+  fromAccount,
   items: required(
     "AddFriendItem",
     Schema.Array(Item).pipe(Schema.minItems(1), Schema.maxItems(Limits.maxItemsPerRequest))

@@ -7,7 +7,7 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { failAccount } from "./BatchResult.js"
 import { FriendCheckType, FriendRelation } from "./Enums.js"
-import { UserId } from "./Fields.js"
+import { fromAccount, listOr, resultInfo, toAccounts } from "./internal/fields.js"
 import { required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
 import * as TimError from "./TimError.js"
@@ -18,11 +18,8 @@ import * as TimError from "./TimError.js"
  * @since 0.1.0
  */
 export const Request = Schema.Struct({
-  fromAccount: required("From_Account", UserId),
-  toAccounts: required(
-    "To_Account",
-    Schema.Array(UserId).pipe(Schema.minItems(1), Schema.maxItems(Limits.maxItemsPerRequest))
-  ),
+  fromAccount,
+  toAccounts: toAccounts(Limits.maxItemsPerRequest),
   checkType: required("CheckType", FriendCheckType)
 })
 
@@ -38,7 +35,7 @@ export const InfoItem = Schema.Struct({
   toAccount: required("To_Account", Schema.String),
   relation: required("Relation", FriendRelation),
   resultCode: required("ResultCode", Schema.Number),
-  resultInfo: Schema.optionalWith(Schema.String, { default: () => "" }).pipe(Schema.fromKey("ResultInfo"))
+  resultInfo
 })
 
 /** @since 0.1.0 */
@@ -50,7 +47,7 @@ export type InfoItem = typeof InfoItem.Type
  * @since 0.1.0
  */
 export const Response = Schema.Struct({
-  infoItems: Schema.optionalWith(Schema.Array(InfoItem), { default: () => [] }).pipe(Schema.fromKey("InfoItem")),
+  infoItems: listOr("InfoItem", InfoItem),
   failAccount
 })
 

@@ -1,0 +1,80 @@
+/**
+ * `v4/sns/group_get`: an account's friend lists, with their sizes and optionally their members.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import * as Api from "./Api.js"
+import { NeedFriend } from "./Enums.js"
+import { GroupName } from "./Fields.js"
+import { fromAccount, listOr } from "./internal/fields.js"
+import { optional, required } from "./internal/wire.js"
+import * as Limits from "./Limits.js"
+import * as TimError from "./TimError.js"
+
+/**
+ * The request body: all lists when `GroupName` is absent.
+ *
+ * @since 0.1.0
+ */
+export const Request = Schema.Struct({
+  fromAccount,
+  needFriend: optional("NeedFriend", NeedFriend),
+  groupNames: optional("GroupName", Schema.Array(GroupName).pipe(Schema.maxItems(Limits.maxFriendLists)))
+})
+
+/** @since 0.1.0 */
+export type Request = typeof Request.Type
+
+/**
+ * One list: its name, size and (with `NeedFriend`) its members.
+ *
+ * @since 0.1.0
+ */
+export const ListItem = Schema.Struct({
+  groupName: required("GroupName", Schema.String),
+  friendNumber: Schema.optionalWith(Schema.Number, { default: () => 0 }).pipe(Schema.fromKey("FriendNumber")),
+  toAccounts: optional("To_Account", Schema.Array(Schema.String))
+})
+
+/** @since 0.1.0 */
+export type ListItem = typeof ListItem.Type
+
+/**
+ * The response body (without the envelope).
+ *
+ * @since 0.1.0
+ */
+export const Response = Schema.Struct({
+  lists: listOr("ResultItem", ListItem),
+  currentSequence: optional("CurrentSequence", Schema.Number)
+})
+
+/** @since 0.1.0 */
+export type Response = typeof Response.Type
+
+/**
+ * The descriptor.
+ *
+ * @since 0.1.0
+ */
+export const api = Api.make({
+  service: "sns",
+  command: "group_get",
+  Request,
+  Response,
+  errors: [
+    TimError.InvalidParameters,
+    TimError.AccountNotFound,
+    TimError.SnsAdminRequired,
+    TimError.ServerInternalError,
+    TimError.ServerTimeout
+  ]
+})
+
+/**
+ * The codes group_get can answer.
+ *
+ * @since 0.1.0
+ */
+export type Error = Api.ErrorOf<typeof api>

@@ -1,0 +1,74 @@
+/**
+ * `v4/profile/portrait_get`: read profile fields of up to 100 accounts.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import * as Api from "./Api.js"
+import { failAccount } from "./BatchResult.js"
+import { TagValue } from "./Fields.js"
+import { listOr, resultInfo, toAccounts } from "./internal/fields.js"
+import { required } from "./internal/wire.js"
+import * as Limits from "./Limits.js"
+import * as TimError from "./TimError.js"
+
+/**
+ * The request body.
+ *
+ * @since 0.1.0
+ */
+export const Request = Schema.Struct({
+  toAccounts: toAccounts(Limits.maxAccountItems),
+  tagList: required("TagList", Schema.Array(Schema.String).pipe(Schema.minItems(1)))
+})
+
+/** @since 0.1.0 */
+export type Request = typeof Request.Type
+
+/**
+ * One account's profile fields, or the reason they could not be read.
+ *
+ * @since 0.1.0
+ */
+export const UserProfileItem = Schema.Struct({
+  toAccount: required("To_Account", Schema.String),
+  profileItems: listOr("ProfileItem", TagValue),
+  resultCode: required("ResultCode", Schema.Number),
+  resultInfo
+})
+
+/** @since 0.1.0 */
+export type UserProfileItem = typeof UserProfileItem.Type
+
+/**
+ * The response body (without the envelope).
+ *
+ * @since 0.1.0
+ */
+export const Response = Schema.Struct({
+  userProfileItems: listOr("UserProfileItem", UserProfileItem),
+  failAccount
+})
+
+/** @since 0.1.0 */
+export type Response = typeof Response.Type
+
+/**
+ * The descriptor.
+ *
+ * @since 0.1.0
+ */
+export const api = Api.make({
+  service: "profile",
+  command: "portrait_get",
+  Request,
+  Response,
+  errors: [TimError.IllegalParameters, TimError.UserNotImported]
+})
+
+/**
+ * The codes portrait_get can answer.
+ *
+ * @since 0.1.0
+ */
+export type Error = Api.ErrorOf<typeof api>

@@ -1,0 +1,27 @@
+import { Schema } from "effect"
+import { UserId } from "../Fields.js"
+import { required } from "./wire.js"
+
+/** `From_Account`: the account whose relationship chain a request reads or writes. */
+export const fromAccount = required("From_Account", UserId)
+
+/** `To_Account` as an array of 1 to `max` UserIDs. */
+export const toAccounts = (max: number) =>
+  required("To_Account", Schema.Array(UserId).pipe(Schema.minItems(1), Schema.maxItems(max)))
+
+/** A list field that may be absent on the wire (decoded as empty). */
+export const listOr = <S extends Schema.Schema.Any>(wireName: string, item: S) =>
+  Schema.optionalWith(Schema.Array(item), { default: () => [] }).pipe(Schema.fromKey(wireName))
+
+/** `ResultInfo`, absent on some answers. */
+export const resultInfo = Schema.optionalWith(Schema.String, { default: () => "" }).pipe(Schema.fromKey("ResultInfo"))
+
+/** `{UserID}` items of the account APIs. */
+export const userIdItem = Schema.Struct({ userId: required("UserID", UserId) })
+
+/** `{UserID, ResultCode, ResultInfo}` answers of the account APIs. */
+export const userIdResult = {
+  userId: required("UserID", Schema.String),
+  resultCode: required("ResultCode", Schema.Number),
+  resultInfo
+}
