@@ -7,8 +7,18 @@
  *
  * @since 0.1.0
  */
+import { HttpClient } from "@effect/platform"
 import type { Api, TimError } from "@effect-tim/schema"
-import { Context, type Duration, type Effect } from "effect"
+import { type UserSigError, UserSigner } from "@effect-tim/usersig"
+import type { ConfigError } from "effect"
+import { Config, Context, Duration, Effect, Either, FiberRef, Layer, Option, Random, Schedule } from "effect"
+import { dual } from "effect/Function"
+import * as CallLimiter from "./CallLimiter.js"
+import * as internal from "./internal/client.js"
+import * as options from "./internal/options.js"
+import * as retry from "./internal/retry.js"
+import { OptionsError } from "./OptionsError.js"
+import type * as Region from "./Region.js"
 import type { TransportError } from "./TransportError.js"
 
 /**
@@ -67,3 +77,208 @@ export declare namespace TimClient {
  * @since 0.1.0
  */
 export class TimClient extends Context.Tag("@effect-tim/transport/TimClient")<TimClient, TimClient.Service>() {}
+
+/**
+ * The default retry policy: 5 attempts, 100 ms base delay, factor 2, 10 s in all, 1 s after frequency-limit codes.
+ *
+ * @since 0.1.0
+ */
+export const defaultRetryPolicy: RetryPolicy = retry.defaults
+
+/**
+ * The default rate limit: 200 calls per second per API command (Tencent's documented limit).
+ *
+ * @since 0.1.0
+ */
+export const defaultRateLimit = 200
+
+/**
+ * The default per-attempt timeout: 5 seconds (Tencent's backend answers within 3 s).
+ *
+ * @since 0.1.0
+ */
+export const defaultTimeout: Duration.Duration = Duration.seconds(5)
+
+/**
+ * How the client reaches Tencent and how it behaves; the credentials come from a {@link UserSigner}.
+ *
+ * @since 0.1.0
+ */
+export interface ClientOptions {
+  /** The data center (default `china`). Give either `region` or `endpoint`. */
+  readonly region?: Region.Region | undefined
+  /** A base URL overriding the region's domain: `https://...`, or `http://` for loopback hosts (the emulator). */
+  readonly endpoint?: string | undefined
+  /** The retry policy (merged over {@link defaultRetryPolicy}), or `false` for no retries. */
+  readonly retry?: Partial<RetryPolicy> | false | undefined
+  /** Calls per second per API command (default 200); `Infinity` for no client-side limit. */
+  readonly rateLimit?: number | undefined
+  /** The timeout of each attempt (default 5 s). */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * Client options plus the app's credentials, for {@link layer}.
+ *
+ * @since 0.1.0
+ */
+export interface Options extends ClientOptions, UserSigner.Options {}
+
+const invalid = ([option, detail]: readonly [string, string]) => new OptionsError({ option, detail })
+
+/**
+ * Builds the client with the {@link UserSigner} and `HttpClient` in context; uses the {@link CallLimiter.CallLimiter}
+ * in context if there is one, otherwise a fresh memory limiter. Fails with {@link OptionsError} on invalid options.
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  clientOptions: ClientOptions = {}
+): Effect.Effect<TimClient.Service, OptionsError, UserSigner.UserSigner | HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const retryInput = clientOptions.retry === false ? undefined : clientOptions.retry
+    const settings = yield* Either.all({
+      baseUrl: options.baseUrl(clientOptions.region, clientOptions.endpoint),
+      retry: clientOptions.retry === false ? Either.right(undefined) : retry.resolve(retryInput),
+      rateLimit: options.rateLimit(clientOptions.rateLimit, defaultRateLimit),
+      timeoutMillis: options.timeoutMillis("timeout", clientOptions.timeout, defaultTimeout)
+    }).pipe(Either.mapLeft(invalid))
+    const signer = yield* UserSigner.UserSigner
+    const http = yield* HttpClient.HttpClient
+    const limiter = Option.getOrElse(yield* Effect.serviceOption(CallLimiter.CallLimiter), () =>
+      CallLimiter.makeMemory()
+    )
+    const { call, resolvePolicy } = internal.makeCall(
+      { ...settings, region: clientOptions.endpoint === undefined ? (clientOptions.region ?? "china") : undefined, retryInput },
+      signer,
+      http,
+      limiter
+    )
+    return TimClient.of({
+      sdkAppId: signer.sdkAppId,
+      identifier: signer.identifier,
+      baseUrl: settings.baseUrl,
+      call,
+      retryPolicy: Effect.map(FiberRef.get(internal.currentRetry), (override) => {
+        const resolved = resolvePolicy(override)
+        return Either.isRight(resolved) && resolved.right !== undefined ? toPolicy(resolved.right) : undefined
+      })
+    })
+  })
+
+const toPolicy = (resolved: retry.Resolved): RetryPolicy => ({
+  maxAttempts: resolved.maxAttempts,
+  baseDelay: Duration.millis(resolved.baseMillis),
+  factor: resolved.factor,
+  maxElapsed: Duration.millis(resolved.maxElapsedMillis),
+  backoffBaseDelay: Duration.millis(resolved.backoffBaseMillis)
+})
+
+/**
+ * Runs `effect` with another retry policy for its calls (merged over the client's), or none (`false`).
+ *
+ * @since 0.1.0
+ */
+export const withRetry: {
+  (policy: Partial<RetryPolicy> | false): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Partial<RetryPolicy> | false): Effect.Effect<A, E, R>
+} = dual(2, <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Partial<RetryPolicy> | false) =>
+  Effect.locally(effect, internal.currentRetry, policy)
+)
+
+/**
+ * Runs `effect` with another per-attempt timeout for its calls.
+ *
+ * @since 0.1.0
+ */
+export const withTimeout: {
+  (timeout: Duration.DurationInput): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(effect: Effect.Effect<A, E, R>, timeout: Duration.DurationInput): Effect.Effect<A, E, R>
+} = dual(2, <A, E, R>(effect: Effect.Effect<A, E, R>, timeout: Duration.DurationInput) =>
+  Effect.locally(effect, internal.currentTimeout, Duration.decode(timeout))
+)
+
+/**
+ * The backoff of a policy as a `Schedule` (exponential with full jitter, at most `maxAttempts - 1` recurrences,
+ * within `maxElapsed`), for retrying individual items the way the client retries requests.
+ *
+ * @since 0.1.0
+ */
+export const retrySchedule = (policy?: Partial<RetryPolicy>): Schedule.Schedule<number> => {
+  const resolved = Either.getOrElse(retry.resolve(policy), () => retry.resolve()) as retry.Resolved
+  return Schedule.exponential(Duration.millis(resolved.baseMillis), resolved.factor).pipe(
+    Schedule.modifyDelayEffect((_, delay) =>
+      Effect.map(Random.next, (r) => Duration.millis(retry.jitteredDelay(Duration.toMillis(delay), 1, 0, r)))
+    ),
+    Schedule.intersect(Schedule.recurs(resolved.maxAttempts - 1)),
+    Schedule.upTo(Duration.millis(resolved.maxElapsedMillis)),
+    Schedule.map(([, n]) => n)
+  )
+}
+
+/**
+ * A layer with a client that signs with the {@link UserSigner} in context.
+ *
+ * @since 0.1.0
+ */
+export const layerWithSigner = (
+  clientOptions: ClientOptions = {}
+): Layer.Layer<TimClient, OptionsError, UserSigner.UserSigner | HttpClient.HttpClient> =>
+  Layer.effect(TimClient, make(clientOptions))
+
+/**
+ * A layer with a client for one app, its signer built from the same options. Fails with {@link OptionsError} or
+ * `UserSigError` (invalid SDKAppID, secret key or identifier); needs an `HttpClient`.
+ *
+ * @since 0.1.0
+ */
+export const layer = (opts: Options): Layer.Layer<TimClient, OptionsError | UserSigError.UserSigError, HttpClient.HttpClient> =>
+  layerWithSigner(opts).pipe(Layer.provide(UserSigner.layer(opts)))
+
+/**
+ * The client options read from configuration: `TIM_REGION` or `TIM_ENDPOINT`, `TIM_RATE_LIMIT` (calls per second
+ * per API, `Infinity` for none) and `TIM_TIMEOUT` (a duration such as `5 seconds`), all optional.
+ *
+ * @since 0.1.0
+ */
+export const config: Config.Config<ClientOptions> = Config.all({
+  region: Config.option(Config.string("TIM_REGION")),
+  endpoint: Config.option(Config.string("TIM_ENDPOINT")),
+  rateLimit: Config.option(Config.number("TIM_RATE_LIMIT")),
+  timeout: Config.option(Config.duration("TIM_TIMEOUT"))
+}).pipe(
+  Config.map(
+    (o): ClientOptions => ({
+      region: Option.getOrUndefined(o.region) as Region.Region | undefined,
+      endpoint: Option.getOrUndefined(o.endpoint),
+      rateLimit: Option.getOrUndefined(o.rateLimit),
+      timeout: Option.getOrUndefined(o.timeout)
+    })
+  )
+)
+
+/**
+ * A layer with a client configured from the environment: the signer from `UserSigner.layerConfig()`
+ * (`TIM_SDKAPPID`, `TIM_SECRET_KEY`, `TIM_IDENTIFIER` default `administrator`, `TIM_USERSIG_TTL`) and the client
+ * from {@link config}; `overrides` win over the environment.
+ *
+ * @since 0.1.0
+ */
+export const layerConfig = (
+  overrides: ClientOptions = {}
+): Layer.Layer<TimClient, OptionsError | UserSigError.UserSigError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    TimClient,
+    Effect.flatMap(config, (fromEnv) => make(mergeOptions(fromEnv, overrides)))
+  ).pipe(Layer.provide(UserSigner.layerConfig()))
+
+const mergeOptions = (base: ClientOptions, overrides: ClientOptions): ClientOptions => {
+  const merged: { -readonly [K in keyof ClientOptions]: ClientOptions[K] } = { ...base }
+  for (const [key, value] of Object.entries(overrides) as Array<[keyof ClientOptions, never]>) {
+    if (value !== undefined) merged[key] = value
+  }
+  // An explicit region or endpoint replaces the other one from the environment.
+  if (overrides.region !== undefined && overrides.endpoint === undefined) merged.endpoint = undefined
+  if (overrides.endpoint !== undefined && overrides.region === undefined) merged.region = undefined
+  return merged
+}

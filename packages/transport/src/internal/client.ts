@@ -1,0 +1,304 @@
+import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpClientError, HttpClientResponse } from "@effect/platform"
+import type { Api } from "@effect-tim/schema"
+import { Envelope, TimError } from "@effect-tim/schema"
+import type { UserSigner } from "@effect-tim/usersig"
+import type { Tracer } from "effect"
+import { Duration, Effect, Either, FiberRef, ParseResult, Random, Redacted, Schema } from "effect"
+import type { CallLimiter } from "../CallLimiter.js"
+import type { CallError, RetryPolicy } from "../TimClient.js"
+import { TransportError } from "../TransportError.js"
+import * as retry from "./retry.js"
+
+/** Per-call retry override: `undefined` keeps the client's policy, `false` disables retries. */
+export const currentRetry = FiberRef.unsafeMake<Partial<RetryPolicy> | false | undefined>(undefined)
+
+/** Per-call timeout override (per attempt). */
+export const currentTimeout = FiberRef.unsafeMake<Duration.Duration | undefined>(undefined)
+
+/** What `make` needs, validated. */
+export interface Settings {
+  readonly baseUrl: string
+  readonly region: string | undefined
+  readonly retry: retry.Resolved | undefined
+  readonly retryInput: Partial<RetryPolicy> | undefined
+  readonly rateLimit: number
+  readonly timeoutMillis: number
+}
+
+interface Codec {
+  readonly encode: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
+  readonly decode: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
+}
+
+const codecs = new WeakMap<Schema.Schema.AnyNoContext, Codec>()
+
+const codecOf = (schema: Schema.Schema.AnyNoContext): Codec => {
+  let codec = codecs.get(schema)
+  if (codec === undefined) {
+    codec = {
+      encode: Schema.encodeUnknownEither(schema, { errors: "all" }),
+      decode: Schema.decodeUnknownEither(schema, { errors: "all" })
+    }
+    codecs.set(schema, codec)
+  }
+  return codec
+}
+
+const decodeEnvelope = Schema.decodeUnknownEither(Envelope.Envelope)
+
+interface Compiled {
+  readonly path: string
+  readonly prefix: string
+  readonly redactedPrefix: string
+  readonly spanName: string
+  readonly limiterKey: string
+  readonly request: Codec
+  readonly response: Codec
+}
+
+/** The codes whose meaning says "check the region": their message also names the host the client called. */
+const regionCodes: ReadonlySet<number> = new Set([
+  TimError.DomainMismatch.code,
+  TimError.KeyNotFound.code,
+  TimError.SdkAppIdNotFound.code
+])
+
+const transientStatus: ReadonlySet<number> = new Set([502, 503, 504])
+
+const snippet = (text: string): string => {
+  const flat = text.replace(/\s+/g, " ").trim()
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
+}
+
+const formatParseError = (error: ParseResult.ParseError): string => ParseResult.TreeFormatter.formatErrorSync(error)
+
+type AttemptError = TimError.TimError | TransportError
+
+/** Builds the service's `call`. */
+export const makeCall = (
+  settings: Settings,
+  signer: UserSigner.UserSigner.Service,
+  http: HttpClient.HttpClient,
+  limiter: CallLimiter.Service
+) => {
+  const client = HttpClient.withTracerDisabledWhen(http, () => true)
+  const identifier = encodeURIComponent(signer.identifier)
+  const host = settings.baseUrl.replace(/^https?:\/\//, "")
+  const where = settings.region === undefined ? `host ${host}` : `region ${settings.region}, host ${host}`
+  const unlimited = settings.rateLimit === Number.POSITIVE_INFINITY
+  const compiled = new WeakMap<Api.Any, Compiled>()
+
+  const compile = (api: Api.Any): Compiled => {
+    let c = compiled.get(api)
+    if (c === undefined) {
+      const prefix = `${settings.baseUrl}/${api.path}?sdkappid=${signer.sdkAppId}&identifier=${identifier}&usersig=`
+      c = {
+        path: api.path,
+        prefix,
+        redactedPrefix: `${prefix}<redacted>&random=`,
+        spanName: `tim.${api.service}.${api.command}`,
+        limiterKey: `${signer.sdkAppId}/${api.path}`,
+        request: codecOf(api.Request),
+        response: codecOf(api.Response)
+      }
+      compiled.set(api, c)
+    }
+    return c
+  }
+
+  // The URL-encoded form of the last sig seen: the signer hands out the same Redacted until it re-signs.
+  let lastSig: Redacted.Redacted<string> | undefined
+  let lastSigValue = ""
+  let lastSigEncoded = ""
+  const unwrap = (sig: Redacted.Redacted<string>): void => {
+    if (sig !== lastSig) {
+      lastSig = sig
+      lastSigValue = Redacted.value(sig)
+      lastSigEncoded = encodeURIComponent(lastSigValue)
+    }
+  }
+  /** Safety net: whatever a lower layer put in a message, the sig never leaves. */
+  const scrub = (text: string): string =>
+    lastSigValue.length > 0 && text.includes(lastSigValue) ? text.split(lastSigValue).join("<redacted>") : text
+
+  const transportError = (c: Compiled, reason: TransportError["reason"], detail: string, status?: number) =>
+    new TransportError(
+      status === undefined
+        ? { reason, api: c.path, detail: scrub(detail) }
+        : { reason, api: c.path, status, detail: scrub(detail) }
+    )
+
+  const interpret = (c: Compiled, status: number, text: string): Either.Either<unknown, AttemptError> => {
+    if (status < 200 || status >= 300) {
+      return Either.left(transportError(c, "HttpStatus", snippet(text) || "no body", status))
+    }
+    if (text.trim().length === 0) return Either.left(transportError(c, "EmptyBody", "the response body is empty"))
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (cause) {
+      return Either.left(
+        transportError(c, "InvalidJson", `${cause instanceof Error ? cause.message : String(cause)}: ${snippet(text)}`)
+      )
+    }
+    const envelope = decodeEnvelope(json)
+    if (Either.isLeft(envelope)) {
+      return Either.left(transportError(c, "ResponseMismatch", `envelope: ${formatParseError(envelope.left)}`))
+    }
+    if (Envelope.isFailure(envelope.right)) {
+      const { ErrorCode: code, ErrorInfo: info } = envelope.right
+      return Either.left(TimError.fromCode(code, regionCodes.has(code) ? `${info} (client calls ${where})` : info))
+    }
+    const response = c.response.decode(json)
+    return Either.isLeft(response)
+      ? Either.left(transportError(c, "ResponseMismatch", formatParseError(response.left)))
+      : Either.right(response.right)
+  }
+
+  const fromHttpError = (c: Compiled, error: HttpClientError.HttpClientError): TransportError => {
+    const cause = error.cause instanceof Error ? error.cause.message : error.cause === undefined ? "" : String(error.cause)
+    if (error._tag === "RequestError") {
+      return error.reason === "Transport"
+        ? transportError(c, "Connection", cause || "the connection failed")
+        : transportError(c, "InvalidRequest", `${error.reason}: ${cause}`)
+    }
+    return transportError(c, "Connection", `reading the response failed: ${cause || error.reason}`, error.response.status)
+  }
+
+  const readResponse = (c: Compiled, response: HttpClientResponse.HttpClientResponse) =>
+    Effect.flatMap(response.text, (text) => interpret(c, response.status, text))
+
+  interface CallState {
+    attempts: number
+    random: number
+    status: number | undefined
+  }
+
+  const attempt = (
+    c: Compiled,
+    body: HttpBody.HttpBody,
+    timeout: Duration.Duration,
+    state: CallState
+  ): Effect.Effect<unknown, AttemptError> => {
+    const exchange = Effect.flatMap(
+      Effect.mapError(signer.sign(), (error) =>
+        transportError(c, "InvalidRequest", `could not sign a UserSig: ${error.message}`)
+      ),
+      (sig) =>
+        Effect.flatMap(Random.next, (r) => {
+          unwrap(sig)
+          state.attempts++
+          state.random = Math.floor(r * 4294967296)
+          const request = HttpClientRequest.post(
+            `${c.prefix}${lastSigEncoded}&random=${state.random}&contenttype=json`,
+            { body }
+          )
+          return Effect.timeoutFail(
+            Effect.flatMap(Effect.mapError(client.execute(request), (e) => fromHttpError(c, e)), (response) => {
+              state.status = response.status
+              return readResponse(c, response).pipe(
+                Effect.catchIf(
+                  (e): e is HttpClientError.ResponseError => e._tag === "ResponseError",
+                  (e) => Effect.fail(fromHttpError(c, e))
+                )
+              )
+            }),
+            {
+              duration: timeout,
+              onTimeout: () =>
+                transportError(c, "Timeout", `no answer within ${Duration.format(timeout)}`, state.status)
+            }
+          )
+        })
+    )
+    return unlimited ? exchange : Effect.zipRight(limiter.acquire(c.limiterKey, settings.rateLimit), exchange)
+  }
+
+  /** The retry class of a failed attempt. */
+  const classify = (error: AttemptError): TimError.RetryClass => {
+    if (error._tag === "TransportError") {
+      return error.reason === "Connection" ||
+        error.reason === "Timeout" ||
+        (error.reason === "HttpStatus" && error.status !== undefined && transientStatus.has(error.status))
+        ? "retryable"
+        : "final"
+    }
+    return TimError.retryClassOf(error.code)
+  }
+
+  const run = (
+    c: Compiled,
+    body: HttpBody.HttpBody,
+    policy: retry.Resolved | undefined,
+    timeout: Duration.Duration,
+    state: CallState,
+    startMillis: number
+  ): Effect.Effect<unknown, AttemptError> => {
+    const loop = (retries: number, resigned: boolean): Effect.Effect<unknown, AttemptError> =>
+      Effect.catchAll(attempt(c, body, timeout, state), (error) => {
+        const retryClass = classify(error)
+        if (retryClass === "final") return Effect.fail(error)
+        if (retryClass === "resign") {
+          return resigned ? Effect.fail(error) : Effect.zipRight(signer.invalidate(), loop(retries, true))
+        }
+        if (policy === undefined || retries + 1 >= policy.maxAttempts) return Effect.fail(error)
+        return Effect.flatMap(Random.next, (r) =>
+          Effect.clockWith((clock) => {
+            const base = retryClass === "backoff" ? policy.backoffBaseMillis : policy.baseMillis
+            let delay = retry.jitteredDelay(base, policy.factor, retries, r)
+            if (error._tag !== "TransportError") delay = Math.max(delay, TimError.minRetryDelayOf(error.code))
+            const elapsed = clock.unsafeCurrentTimeMillis() - startMillis
+            return elapsed + delay > policy.maxElapsedMillis
+              ? Effect.fail(error)
+              : Effect.zipRight(Effect.sleep(delay), loop(retries + 1, resigned))
+          })
+        )
+      })
+    return loop(0, false)
+  }
+
+  const annotate = (span: Tracer.Span, c: Compiled, state: CallState, error: AttemptError | undefined) => {
+    span.attribute("tim.attempts", state.attempts)
+    if (state.attempts > 0) span.attribute("url.full", `${c.redactedPrefix}${state.random}&contenttype=json`)
+    if (state.status !== undefined) span.attribute("http.response.status_code", state.status)
+    if (error === undefined) span.attribute("tim.result_code", 0)
+    else if (error._tag === "TransportError") span.attribute("tim.transport_error", error.reason)
+    else span.attribute("tim.result_code", error.code)
+  }
+
+  const resolvePolicy = (override: Partial<RetryPolicy> | false | undefined) =>
+    override === undefined
+      ? Either.right(settings.retry)
+      : override === false
+        ? Either.right(undefined)
+        : retry.resolve(settings.retryInput, override)
+
+  const call = <A extends Api.Any>(api: A, input: Api.RequestOf<A>): Effect.Effect<Api.ResponseOf<A>, CallError<A>> =>
+    Effect.withFiberRuntime<unknown, AttemptError>((fiber) => {
+      const c = compile(api)
+      const policy = resolvePolicy(fiber.getFiberRef(currentRetry))
+      if (Either.isLeft(policy)) {
+        return Effect.fail(transportError(c, "InvalidRequest", `${policy.left[0]} ${policy.left[1]}`))
+      }
+      const timeout = fiber.getFiberRef(currentTimeout) ?? Duration.millis(settings.timeoutMillis)
+      const encoded = c.request.encode(input)
+      if (Either.isLeft(encoded)) {
+        return Effect.fail(transportError(c, "InvalidRequest", formatParseError(encoded.left)))
+      }
+      const body = HttpBody.raw(JSON.stringify(encoded.right), { contentType: "application/json" })
+      return Effect.useSpan(c.spanName, { kind: "client", captureStackTrace: false }, (span) =>
+        Effect.clockWith((clock) => {
+          const state: CallState = { attempts: 0, random: 0, status: undefined }
+          return run(c, body, policy.right, timeout, state, clock.unsafeCurrentTimeMillis()).pipe(
+            Effect.tapBoth({
+              onFailure: (error) => Effect.sync(() => annotate(span, c, state, error)),
+              onSuccess: () => Effect.sync(() => annotate(span, c, state, undefined))
+            })
+          )
+        })
+      )
+    }) as Effect.Effect<Api.ResponseOf<A>, CallError<A>>
+
+  return { call, resolvePolicy }
+}
