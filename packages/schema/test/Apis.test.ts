@@ -1,0 +1,284 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Either, Schema } from "effect"
+import * as S from "../src/index.js"
+
+// The sample requests and responses of spec §4 and §9: each decodes, and encodes back to the same wire JSON.
+const roundTrip = (schema: Schema.Schema<any, any>, wire: unknown) => {
+  const decoded = Schema.decodeUnknownSync(schema)(wire)
+  assert.deepStrictEqual(Schema.encodeSync(schema)(decoded), wire)
+  return decoded
+}
+
+describe("API schemas", () => {
+  it("friend_add", () => {
+    const request = roundTrip(S.FriendAdd.Request, {
+      From_Account: "id",
+      AddFriendItem: [
+        {
+          To_Account: "id1",
+          Remark: "remark1",
+          GroupName: "Classmates",
+          AddSource: "AddSource_Type_XXXXXXXX",
+          AddWording: "I'm Test1"
+        }
+      ],
+      AddType: "Add_Type_Both",
+      ForceAddFlags: 1
+    })
+    assert.strictEqual(request.items[0]?.toAccount, "id1")
+    const response = Schema.decodeUnknownSync(S.FriendAdd.Response)({
+      ResultItem: [
+        { To_Account: "id1", ResultCode: 0, ResultInfo: "" },
+        { To_Account: "id2", ResultCode: 30006, ResultInfo: "Err_SNS_FriendAdd_Unpack_Profile_Data_Fail" },
+        { To_Account: "id3", ResultCode: 30002, ResultInfo: "Err_SNS_FriendAdd_SdkAppId_Illegal" }
+      ],
+      Fail_Account: ["id2", "id3"],
+      ActionStatus: "OK",
+      ErrorCode: 0,
+      ErrorInfo: "",
+      ErrorDisplay: ""
+    })
+    assert.deepStrictEqual(response.failAccount, ["id2", "id3"])
+    assert.strictEqual(response.resultItems[1]?.resultCode, 30006)
+  })
+
+  it("friend_import with custom items and an integer custom value", () => {
+    const request = roundTrip(S.FriendImport.Request, {
+      From_Account: "id",
+      AddFriendItem: [
+        {
+          To_Account: "id1",
+          Remark: "remark1",
+          RemarkTime: 1420000001,
+          GroupName: ["Friends"],
+          AddSource: "AddSource_Type_XXXXXXXX",
+          AddWording: "I'm Test1",
+          AddTime: 1420000001,
+          CustomItem: [
+            { Tag: "Tag_SNS_Custom_XXXX", Value: "Test" },
+            { Tag: "Tag_SNS_Custom_YYYY", Value: 0 }
+          ]
+        }
+      ]
+    })
+    assert.deepStrictEqual(request.items[0]?.groupNames, ["Friends"])
+  })
+
+  it("friend_update", () => {
+    roundTrip(S.FriendUpdate.Request, {
+      From_Account: "id",
+      UpdateItem: [
+        {
+          To_Account: "id1",
+          SnsItem: [
+            { Tag: "Tag_SNS_IM_Remark", Value: "remark1" },
+            { Tag: "Tag_SNS_IM_Group", Value: ["group1", "group2"] },
+            { Tag: "Tag_SNS_Custom_Test", Value: "test" }
+          ]
+        }
+      ]
+    })
+    const bad = Schema.decodeUnknownEither(S.FriendUpdate.Request)({
+      From_Account: "id",
+      UpdateItem: [{ To_Account: "id1", SnsItem: [{ Tag: "Tag_SNS_IM_AddSource", Value: "x" }] }]
+    })
+    assert.isTrue(Either.isLeft(bad))
+  })
+
+  it("friend_delete, friend_delete_all, friend_check", () => {
+    roundTrip(S.FriendDelete.Request, {
+      From_Account: "id",
+      To_Account: ["id1", "id2", "id3"],
+      DeleteType: "Delete_Type_Both"
+    })
+    roundTrip(S.FriendDeleteAll.Request, { From_Account: "id" })
+    roundTrip(S.FriendDeleteAll.Request, { From_Account: "id", DeleteType: "Delete_Type_Both" })
+    roundTrip(S.FriendCheck.Request, {
+      From_Account: "id",
+      To_Account: ["id1", "id2", "id3", "id4", "id5"],
+      CheckType: "CheckResult_Type_Both"
+    })
+    const response = Schema.decodeUnknownSync(S.FriendCheck.Response)({
+      InfoItem: [
+        { To_Account: "id1", Relation: "CheckResult_Type_BothWay", ResultCode: 0, ResultInfo: "" },
+        {
+          To_Account: "id2",
+          Relation: "CheckResult_Type_NoRelation",
+          ResultCode: 30006,
+          ResultInfo: "Err_SNS_FriendCheck_Check_Relation_Exec_Task_Fail"
+        }
+      ],
+      Fail_Account: ["id2"]
+    })
+    assert.strictEqual(response.infoItems[0]?.relation, "CheckResult_Type_BothWay")
+  })
+
+  it("friend_get", () => {
+    roundTrip(S.FriendGet.Request, { From_Account: "id", StartIndex: 0, StandardSequence: 0, CustomSequence: 0 })
+    const response = Schema.decodeUnknownSync(S.FriendGet.Response)({
+      UserDataItem: [
+        {
+          To_Account: "id1",
+          ValueItem: [
+            { Tag: "Tag_SNS_IM_AddSource", Value: "AddSource_Type_Android" },
+            { Tag: "Tag_SNS_IM_Group", Value: ["Group1", "Group2"] },
+            { Tag: "Tag_SNS_IM_AddTime", Value: 1563867420 }
+          ]
+        }
+      ],
+      StandardSequence: 88,
+      CustomSequence: 46,
+      FriendNum: 20,
+      CompleteFlag: 1,
+      NextStartIndex: 0,
+      ActionStatus: "OK",
+      ErrorCode: 0,
+      ErrorInfo: "",
+      ErrorDisplay: ""
+    })
+    assert.strictEqual(response.completeFlag, 1)
+    assert.strictEqual(response.userDataItems[0]?.valueItems.length, 3)
+  })
+
+  it("friend_get_list", () => {
+    roundTrip(S.FriendGetList.Request, {
+      From_Account: "UserID_1",
+      To_Account: ["UserID_2"],
+      TagList: [
+        "Tag_Profile_Custom_Test",
+        "Tag_Profile_IM_Image",
+        "Tag_Profile_IM_Nick",
+        "Tag_SNS_Custom_Test",
+        "Tag_SNS_IM_Remark",
+        "Tag_SNS_IM_Group"
+      ]
+    })
+  })
+
+  it("black_list_add, black_list_delete, black_list_check", () => {
+    roundTrip(S.BlocklistAdd.Request, { From_Account: "id", To_Account: ["id1", "id2", "id3"] })
+    roundTrip(S.BlocklistDelete.Request, { From_Account: "id", To_Account: ["id1", "id2", "id3"] })
+    roundTrip(S.BlocklistCheck.Request, {
+      From_Account: "id",
+      To_Account: ["id1", "id2", "id3", "id4", "id5"],
+      CheckType: "BlackCheckResult_Type_Both"
+    })
+    const response = Schema.decodeUnknownSync(S.BlocklistCheck.Response)({
+      BlackListCheckItem: [{ To_Account: "id1", Relation: "BlackCheckResult_Type_NO", ResultCode: 0, ResultInfo: "" }]
+    })
+    assert.strictEqual(response.checkItems[0]?.relation, "BlackCheckResult_Type_NO")
+  })
+
+  it("black_list_get accepts both sequence spellings and writes Tencent's", () => {
+    roundTrip(S.BlocklistGet.Request, { From_Account: "id", StartIndex: 0, MaxLimited: 30, LastSequence: 12 })
+    const sample = {
+      BlackListItem: [
+        { To_Account: "id1", AddBlackTimeStamp: 1430000001 },
+        { To_Account: "id2", AddBlackTimeStamp: 1430000002 }
+      ],
+      StartIndex: 0,
+      CurruentSequence: 13
+    }
+    const decoded = roundTrip(S.BlocklistGet.Response, sample)
+    assert.strictEqual(decoded.currentSequence, 13)
+    const documented = Schema.decodeUnknownSync(S.BlocklistGet.Response)({
+      ...sample,
+      CurruentSequence: undefined,
+      CurrentSequence: 7
+    })
+    assert.strictEqual(documented.currentSequence, 7)
+  })
+
+  it("group_add, group_delete, group_get", () => {
+    roundTrip(S.GroupAdd.Request, { From_Account: "id", GroupName: ["group1", "group2", "group3"] })
+    roundTrip(S.GroupAdd.Request, {
+      From_Account: "id",
+      GroupName: ["group1", "group2", "group3"],
+      To_Account: ["id1", "id2", "id3"]
+    })
+    roundTrip(S.GroupDelete.Request, { From_Account: "id", GroupName: ["group1"] })
+    roundTrip(S.GroupGet.Request, { From_Account: "id" })
+    roundTrip(S.GroupGet.Request, { From_Account: "id", NeedFriend: "Need_Friend_Type_Yes", GroupName: ["group1"] })
+    const lists = Schema.decodeUnknownSync(S.GroupGet.Response)({
+      ResultItem: [{ GroupName: "group1", FriendNumber: 1, To_Account: ["friend1"] }],
+      CurrentSequence: 2
+    })
+    assert.deepStrictEqual(lists.lists[0]?.toAccounts, ["friend1"])
+    const tooMany = Array.from({ length: 33 }, (_, i) => `g${i}`)
+    assert.isTrue(
+      Either.isLeft(Schema.decodeUnknownEither(S.GroupAdd.Request)({ From_Account: "id", GroupName: tooMany }))
+    )
+  })
+
+  it("account and profile APIs", () => {
+    roundTrip(S.AccountImport.Request, { UserID: "test", Nick: "test", FaceUrl: "http://www.qq.com" })
+    roundTrip(S.MultiAccountImport.Request, { Accounts: ["test1", "test2"] })
+    roundTrip(S.AccountCheck.Request, { CheckItem: [{ UserID: "a" }] })
+    roundTrip(S.AccountDelete.Request, { DeleteItem: [{ UserID: "a" }] })
+    roundTrip(S.PortraitSet.Request, {
+      From_Account: "id",
+      ProfileItem: [
+        { Tag: "Tag_Profile_IM_AllowType", Value: "AllowType_Type_AllowAny" },
+        { Tag: "Tag_Profile_IM_Nick", Value: "MyNickName" }
+      ]
+    })
+    roundTrip(S.PortraitGet.Request, { To_Account: ["id1"], TagList: ["Tag_Profile_IM_AllowType"] })
+    const check = Schema.decodeUnknownSync(S.AccountCheck.Response)({
+      ResultItem: [{ UserID: "a", ResultCode: 0, ResultInfo: "", AccountStatus: "Imported" }]
+    })
+    assert.strictEqual(check.resultItems[0]?.accountStatus, "Imported")
+    const tooMany = Array.from({ length: 101 }, (_, i) => `u${i}`)
+    assert.isTrue(Either.isLeft(Schema.decodeUnknownEither(S.MultiAccountImport.Request)({ Accounts: tooMany })))
+  })
+
+  it("every API has a descriptor with its path", () => {
+    const apis = [
+      S.FriendAdd.api,
+      S.FriendImport.api,
+      S.FriendUpdate.api,
+      S.FriendDelete.api,
+      S.FriendDeleteAll.api,
+      S.FriendCheck.api,
+      S.FriendGet.api,
+      S.FriendGetList.api,
+      S.BlocklistAdd.api,
+      S.BlocklistDelete.api,
+      S.BlocklistCheck.api,
+      S.BlocklistGet.api,
+      S.GroupAdd.api,
+      S.GroupDelete.api,
+      S.GroupGet.api
+    ]
+    assert.deepStrictEqual(
+      apis.map((api) => api.path),
+      [
+        "v4/sns/friend_add",
+        "v4/sns/friend_import",
+        "v4/sns/friend_update",
+        "v4/sns/friend_delete",
+        "v4/sns/friend_delete_all",
+        "v4/sns/friend_check",
+        "v4/sns/friend_get",
+        "v4/sns/friend_get_list",
+        "v4/sns/black_list_add",
+        "v4/sns/black_list_delete",
+        "v4/sns/black_list_check",
+        "v4/sns/black_list_get",
+        "v4/sns/group_add",
+        "v4/sns/group_delete",
+        "v4/sns/group_get"
+      ]
+    )
+    assert.include(S.PortraitSet.api.path, "v4/profile/portrait_set")
+  })
+
+  it("rejects more items than a request may carry", () => {
+    const accounts = Array.from({ length: 1001 }, (_, i) => `u${i}`)
+    const result = Schema.decodeUnknownEither(S.FriendCheck.Request)({
+      From_Account: "id",
+      To_Account: accounts,
+      CheckType: "CheckResult_Type_Both"
+    })
+    assert.isTrue(Either.isLeft(result))
+  })
+})
