@@ -189,7 +189,7 @@ export const makeCall = (
         Effect.flatMap(Random.next, (r) => {
           unwrap(sig)
           state.attempts++
-          state.random = Math.floor(r * 4294967296)
+          state.random = Math.min(4294967295, Math.floor(r * 4294967296))
           const request = HttpClientRequest.post(
             `${c.prefix}${lastSigEncoded}&random=${state.random}&contenttype=json`,
             { body }
