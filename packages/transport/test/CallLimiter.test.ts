@@ -1,0 +1,133 @@
+import { assert, describe, it } from "@effect/vitest"
+import { FriendCheck, FriendAdd } from "@effect-tim/schema"
+import { Clock, Effect, Fiber, TestClock } from "effect"
+import { CallLimiter, TimClient } from "../src/index.js"
+import { checkOk, checkRequest, json, scripted, seedClient } from "./fixtures/scripted.js"
+
+describe("CallLimiter.makeMemory", () => {
+  it.effect("lets a full burst through, then one call per slot a window later; calls wait, never fail", () =>
+    Effect.gen(function* () {
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000 })
+      const starts: Array<number> = []
+      const fiber = yield* Effect.forEach(
+        Array.from({ length: 7 }),
+        () =>
+          Effect.zipRight(
+            limiter.acquire("k", 3),
+            Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t)))
+          ),
+        { concurrency: "unbounded", discard: true }
+      ).pipe(Effect.fork)
+      yield* TestClock.adjust(0)
+      assert.deepStrictEqual(starts, [0, 0, 0])
+      yield* TestClock.adjust("999 millis")
+      assert.strictEqual(starts.length, 3)
+      yield* TestClock.adjust("1 millis")
+      assert.deepStrictEqual(starts, [0, 0, 0, 1000, 1000, 1000])
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(starts, [0, 0, 0, 1000, 1000, 1000, 2000])
+    }))
+
+  it.effect("a sliding window: no window of its length ever holds more than the limit", () =>
+    Effect.gen(function* () {
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000 })
+      const starts: Array<number> = []
+      // 50 callers arriving every 7 ms against a limit of 10 per second
+      const fiber = yield* Effect.forEach(
+        Array.from({ length: 50 }, (_, i) => i),
+        (i) =>
+          Effect.sleep(i * 7).pipe(
+            Effect.zipRight(limiter.acquire("k", 10)),
+            Effect.zipRight(Clock.currentTimeMillis),
+            Effect.map((t) => starts.push(t))
+          ),
+        { concurrency: "unbounded", discard: true }
+      ).pipe(Effect.fork)
+      yield* TestClock.adjust("10 seconds")
+      yield* Fiber.join(fiber)
+      starts.sort((a, b) => a - b)
+      assert.strictEqual(starts.length, 50)
+      for (let i = 10; i < starts.length; i++) assert.isAtLeast(starts[i]! - starts[i - 10]!, 1000)
+      // and it uses the whole limit: 50 calls within 4 windows after the first burst
+      assert.isAtMost(starts[49]!, 4063)
+    }))
+
+  it.effect("keys are independent", () =>
+    Effect.gen(function* () {
+      const limiter = CallLimiter.makeMemory()
+      const fiber = yield* Effect.all([limiter.acquire("a", 1), limiter.acquire("b", 1)], {
+        concurrency: "unbounded"
+      }).pipe(Effect.fork)
+      yield* TestClock.adjust(0)
+      assert.isDefined(fiber.unsafePoll())
+    }))
+})
+
+describe("TimClient rate limit", () => {
+  it.effect("at most rateLimit calls per window per API command, the rest wait", () =>
+    Effect.gen(function* () {
+      const http = scripted((_, seen) =>
+        seen.url.includes("friend_check")
+          ? checkOk(["bob"])
+          : json({ ActionStatus: "OK", ErrorCode: 0, ResultItem: [] })
+      )
+      const add = { fromAccount: "a", items: [{ toAccount: "b", addSource: "AddSource_Type_x" }] } as unknown as FriendAdd.Request
+      const fiber = yield* Effect.gen(function* () {
+        const client = yield* TimClient.TimClient
+        yield* Effect.all(
+          [
+            ...Array.from({ length: 5 }, () => client.call(FriendCheck.api, checkRequest())),
+            ...Array.from({ length: 2 }, () => client.call(FriendAdd.api, add))
+          ],
+          { concurrency: "unbounded" }
+        )
+      }).pipe(Effect.provide(seedClient(http, { rateLimit: 2 })), Effect.fork)
+      yield* TestClock.adjust(0)
+      const count = (command: string) => http.seen.filter((s) => s.url.includes(command)).length
+      assert.strictEqual(count("friend_check"), 2)
+      assert.strictEqual(count("friend_add"), 2)
+      yield* TestClock.adjust(`${CallLimiter.defaultWindowMillis - 1} millis`)
+      assert.strictEqual(count("friend_check"), 2)
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual(count("friend_check"), 4)
+      yield* TestClock.adjust(`${CallLimiter.defaultWindowMillis} millis`)
+      assert.strictEqual(count("friend_check"), 5)
+      yield* Fiber.join(fiber)
+    }))
+
+  it.effect("Infinity means no limit; the default is 200 per second", () =>
+    Effect.gen(function* () {
+      const run = (rateLimit?: number) =>
+        Effect.gen(function* () {
+          const http = scripted([checkOk(["bob"])])
+          const fiber = yield* Effect.flatMap(TimClient.TimClient, (client) =>
+            Effect.all(
+              Array.from({ length: 250 }, () => client.call(FriendCheck.api, checkRequest())),
+              { concurrency: "unbounded" }
+            )
+          ).pipe(Effect.provide(seedClient(http, rateLimit === undefined ? {} : { rateLimit })), Effect.fork)
+          yield* TestClock.adjust(0)
+          const atOnce = http.seen.length
+          yield* TestClock.adjust("2 seconds")
+          yield* Fiber.join(fiber)
+          return atOnce
+        })
+      assert.strictEqual(yield* run(Number.POSITIVE_INFINITY), 250)
+      assert.strictEqual(yield* run(), 200)
+    }))
+
+  it.effect("uses a CallLimiter from the context when one is provided", () =>
+    Effect.gen(function* () {
+      const keys: Array<string> = []
+      const http = scripted([checkOk(["bob"])])
+      yield* Effect.flatMap(TimClient.TimClient, (client) => client.call(FriendCheck.api, checkRequest())).pipe(
+        Effect.provide(seedClient(http, { rateLimit: 7 })),
+        Effect.provideService(
+          CallLimiter.CallLimiter,
+          CallLimiter.CallLimiter.of({ acquire: (key, limit) => Effect.sync(() => keys.push(`${key}@${limit}`)) })
+        )
+      )
+      assert.deepStrictEqual(keys, ["88888888/v4/sns/friend_check@7"])
+    }))
+})
