@@ -1,0 +1,327 @@
+/**
+ * A local Tencent Cloud Chat REST server: the account, profile and relationship-chain (`v4/sns/*`) APIs on a real
+ * HTTP server (`@effect/platform` + Node), with Tencent's authentication, limits, error codes and fault injection.
+ *
+ * @since 0.1.0
+ */
+
+import { createServer } from "node:http"
+import { HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { type Enums, Fields, Limits } from "@effect-tim/schema"
+import { Console, Context, Effect, Either, Layer, Redacted, Schedule, Schema, type Scope } from "effect"
+import { EmulatorError } from "./EmulatorError.js"
+import * as accounts from "./internal/accounts.js"
+import * as Auth from "./internal/auth.js"
+import * as blocklist from "./internal/blocklist.js"
+import { describe } from "./internal/decode.js"
+import * as FaultState from "./internal/faults.js"
+import * as friends from "./internal/friends.js"
+import type { Config, Route } from "./internal/handler.js"
+import * as lists from "./internal/lists.js"
+import * as model from "./internal/model.js"
+import * as Persistence from "./internal/persistence.js"
+import * as RateLimit from "./internal/rateLimit.js"
+import * as Server from "./internal/server.js"
+import { toSnapshot } from "./internal/snapshot.js"
+import { empty } from "./internal/state.js"
+
+/**
+ * Fault injection settings: `itemError` (share of batch items answered 30006/30007, their effect not applied),
+ * `requestError` (share of requests answered 30006/30007 at the top level, nothing applied), `http502` (share
+ * answered HTTP 502 with an HTML body), `drop` (share whose connection is destroyed without an answer),
+ * `latencyMs` (added to every API request) and `seed` (of the PRNG that picks which requests and items fail).
+ *
+ * @since 0.1.0
+ */
+export const Faults = model.Faults
+
+/**
+ * Fault injection settings.
+ *
+ * @since 0.1.0
+ */
+export interface Faults extends model.Faults {}
+
+/**
+ * No faults (every share 0, no latency): the emulator is deterministic.
+ *
+ * @since 0.1.0
+ */
+export const noFaults: Faults = model.noFaults
+
+/**
+ * The whole state as JSON (`GET /_emulator/state`): accounts, directed friendships (a two-way friendship is two
+ * entries), blocklists, friend lists and pending friend requests.
+ *
+ * @since 0.1.0
+ */
+export const StateSnapshot = model.StateSnapshot
+
+/**
+ * The whole state as JSON.
+ *
+ * @since 0.1.0
+ */
+export interface StateSnapshot extends model.StateSnapshot {}
+
+/**
+ * How to run an emulator. Only `sdkAppId`, `secretKey` and `admins` are required.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The interface to listen on (default `127.0.0.1`). */
+  readonly host?: string | undefined
+  /** The port (default 0: any free port; read the `baseUrl`). */
+  readonly port?: number | undefined
+  /** The SDKAppID requests must carry and UserSigs must be signed for. */
+  readonly sdkAppId: number
+  /** The app's secret key, which verifies UserSigs. */
+  readonly secretKey: Redacted.Redacted<string>
+  /** The app admin identifiers allowed to call the API (others get 60010). */
+  readonly admins: ReadonlyArray<string>
+  /** Calls per second per API command (sliding one-second window), default 200; 0 = unlimited. Over it: 60007. */
+  readonly rateLimit?: number | undefined
+  /** Fault injection at start (default none); change it later with `setFaults` or `POST /_emulator/faults`. */
+  readonly faults?: Partial<Faults> | undefined
+  /** A JSON file to load the state from at start and save it to after writes (default: memory only). */
+  readonly stateFile?: string | undefined
+  /** The configured custom friend fields (`Tag_SNS_Custom_*`); other custom tags answer 30001 `Invalid field`. */
+  readonly customFriendTags?: ReadonlyArray<string> | undefined
+  /** The AllowType of newly imported accounts (default `AllowType_Type_NeedConfirm`). */
+  readonly defaultAllowType?: Enums.AllowType | undefined
+  /** Per-account limits (defaults 3000 friends, 1000 blocked, 32 lists, 100 pending requests). */
+  readonly limits?: Partial<{ friends: number; blocked: number; lists: number; pending: number }> | undefined
+  /** Friends per friend_get page (default 100). */
+  readonly friendGetPageSize?: number | undefined
+}
+
+/**
+ * The app the test layer emulates unless told otherwise.
+ *
+ * @since 0.1.0
+ */
+export const testDefaults = {
+  sdkAppId: 1400000000,
+  secretKey: Redacted.make("effect-tim-test-secret"),
+  admins: ["administrator"] as ReadonlyArray<string>
+} as const
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace Emulator {
+  /**
+   * @since 0.1.0
+   */
+  export interface Service {
+    /** Where it listens, e.g. `http://127.0.0.1:53117` (no trailing slash). */
+    readonly baseUrl: string
+    /** Changes fault injection (a new `seed` restarts the PRNG). */
+    readonly setFaults: (faults: Partial<Faults>) => Effect.Effect<void, EmulatorError>
+    /** Empties the state. */
+    readonly reset: Effect.Effect<void>
+    /** The current state. */
+    readonly snapshot: Effect.Effect<StateSnapshot>
+    /** Saves the state file now (no-op without one). */
+    readonly save: Effect.Effect<void, EmulatorError>
+  }
+}
+
+/**
+ * A running emulator.
+ *
+ * @since 0.1.0
+ */
+export class Emulator extends Context.Tag("@effect-tim/emulator/Emulator")<Emulator, Emulator.Service>() {}
+
+const allRoutes: ReadonlyArray<Route> = [...accounts.routes, ...friends.routes, ...blocklist.routes, ...lists.routes]
+
+const invalidOptions = (message: string) => new EmulatorError({ reason: "InvalidOptions", message })
+
+const positiveInt = (n: number) => Number.isSafeInteger(n) && n > 0
+
+const customTagPattern = /^Tag_SNS_Custom_[A-Za-z]{1,8}$/
+
+const checkOptions = (options: Options): EmulatorError | undefined => {
+  if (!positiveInt(options.sdkAppId))
+    return invalidOptions(`sdkAppId must be a positive integer, got ${options.sdkAppId}`)
+  if (!Redacted.isRedacted(options.secretKey) || Redacted.value(options.secretKey).length === 0) {
+    return invalidOptions("secretKey must be a non-empty Redacted string")
+  }
+  if (options.admins.length === 0) return invalidOptions("admins must name at least one admin identifier")
+  for (const admin of options.admins) {
+    if (!Fields.isUserId(admin)) return invalidOptions(`admin ${JSON.stringify(admin)} is not a valid UserID`)
+  }
+  if (
+    options.port !== undefined &&
+    !(Number.isSafeInteger(options.port) && options.port >= 0 && options.port < 65536)
+  ) {
+    return invalidOptions(`port must be an integer from 0 to 65535, got ${options.port}`)
+  }
+  if (options.rateLimit !== undefined && !(Number.isSafeInteger(options.rateLimit) && options.rateLimit >= 0)) {
+    return invalidOptions(`rateLimit must be a non-negative integer (0 = unlimited), got ${options.rateLimit}`)
+  }
+  for (const tag of options.customFriendTags ?? []) {
+    if (!customTagPattern.test(tag)) {
+      return invalidOptions(`custom friend tag ${JSON.stringify(tag)} must be "Tag_SNS_Custom_" and 1 to 8 letters`)
+    }
+  }
+  for (const [name, value] of Object.entries(options.limits ?? {})) {
+    if (value !== undefined && !positiveInt(value)) {
+      return invalidOptions(`limits.${name} must be a positive integer, got ${value}`)
+    }
+  }
+  if (options.friendGetPageSize !== undefined && !positiveInt(options.friendGetPageSize)) {
+    return invalidOptions(`friendGetPageSize must be a positive integer, got ${options.friendGetPageSize}`)
+  }
+  return undefined
+}
+
+const decodeFaults = (input: unknown): Either.Either<Partial<Faults>, EmulatorError> =>
+  Schema.decodeUnknownEither(model.FaultsPatch)(input).pipe(
+    Either.mapLeft((error) => new EmulatorError({ reason: "InvalidFaults", message: describe(error) }))
+  )
+
+/**
+ * Starts an emulator on the given `HttpServer`-less Node server: validates the options, loads the state file,
+ * listens, and saves the state (at most every 200 ms after writes, and when the scope closes).
+ *
+ * @since 0.1.0
+ */
+export const make = (options: Options): Effect.Effect<Emulator.Service, EmulatorError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const invalid = checkOptions(options)
+    if (invalid !== undefined) return yield* invalid
+    const initialFaults = yield* decodeFaults(options.faults ?? {})
+    const stateFile = options.stateFile
+    const state = (stateFile === undefined ? undefined : yield* Persistence.load(stateFile)) ?? empty()
+    const clock = yield* Effect.clock
+    const config: Config = {
+      limits: {
+        friends: options.limits?.friends ?? Limits.maxFriends,
+        blocked: options.limits?.blocked ?? Limits.maxBlocked,
+        lists: options.limits?.lists ?? Limits.maxFriendLists,
+        pending: options.limits?.pending ?? Limits.maxPendingRequests
+      },
+      customTags: new Set(options.customFriendTags ?? []),
+      defaultAllowType: options.defaultAllowType ?? "AllowType_Type_NeedConfirm",
+      friendGetPageSize: options.friendGetPageSize ?? 100
+    }
+    const rt: Server.Runtime = {
+      state,
+      config,
+      faults: FaultState.make({ ...model.noFaults, ...initialFaults }),
+      auth: Auth.make({
+        sdkAppId: options.sdkAppId,
+        secretKey: options.secretKey,
+        admins: new Set(options.admins)
+      }),
+      limiter: RateLimit.keyed(options.rateLimit ?? Limits.defaultCallsPerSecond),
+      routes: new Map(allRoutes.map((route) => [`/${route.api.path}`, route])),
+      nowMillis: () => clock.unsafeCurrentTimeMillis()
+    }
+
+    // Saving: registered before the server so that its finalizer runs after the server has closed.
+    const lock = yield* Effect.makeSemaphore(1)
+    let savedVersion = state.version
+    const saveIfChanged = (force: boolean): Effect.Effect<void, EmulatorError> =>
+      stateFile === undefined
+        ? Effect.void
+        : lock.withPermits(1)(
+            Effect.suspend(() => {
+              const version = state.version
+              if (!force && version === savedVersion) return Effect.void
+              return Persistence.save(stateFile, state).pipe(
+                Effect.tap(() => {
+                  savedVersion = version
+                })
+              )
+            })
+          )
+    if (stateFile !== undefined) {
+      yield* Effect.addFinalizer(() =>
+        saveIfChanged(false).pipe(
+          Effect.catchAll((error) => Effect.logError(`emulator: final save failed: ${error.message}`))
+        )
+      )
+      yield* saveIfChanged(false).pipe(
+        Effect.catchAll((error) => Effect.logWarning(`emulator: ${error.message}`)),
+        Effect.repeat(Schedule.spaced("200 millis")),
+        Effect.interruptible,
+        Effect.forkScoped
+      )
+    }
+
+    const host = options.host ?? "127.0.0.1"
+    const server = yield* NodeHttpServer.make(() => createServer(), { host, port: options.port ?? 0 }).pipe(
+      Effect.mapError(
+        (error) =>
+          new EmulatorError({
+            reason: "Listen",
+            message: `cannot listen on ${host}:${options.port ?? 0}: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`
+          })
+      )
+    )
+    yield* HttpServer.serveEffect(Server.router(rt)).pipe(Effect.provideService(HttpServer.HttpServer, server))
+    const address = server.address
+    const baseUrl =
+      address._tag === "TcpAddress"
+        ? `http://${address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname}:${address.port}`
+        : `http+unix://${address.path}`
+
+    return Emulator.of({
+      baseUrl,
+      setFaults: (faults) =>
+        Effect.suspend(() => {
+          const applied = Server.applyFaults(rt, faults)
+          return Either.isLeft(applied)
+            ? Effect.fail(new EmulatorError({ reason: "InvalidFaults", message: applied.left }))
+            : Effect.void
+        }),
+      reset: Effect.sync(() => Server.resetState(rt)),
+      snapshot: Effect.sync(() => toSnapshot(rt.state)),
+      save: saveIfChanged(true)
+    })
+  })
+
+/**
+ * An emulator listening on `options.host:options.port` (defaults `127.0.0.1:0`), with its own Node HTTP server.
+ *
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Emulator, EmulatorError> => Layer.scoped(Emulator, make(options))
+
+/**
+ * An emulator for tests: port 0, the {@link testDefaults} app, no frequency limit unless `rateLimit` is given.
+ *
+ * @since 0.1.0
+ */
+export const layerTest = (options?: Partial<Options>): Layer.Layer<Emulator, EmulatorError> =>
+  layer({ ...testDefaults, rateLimit: 0, ...options })
+
+const waitForSignal = Effect.async<void>((resume) => {
+  const onSignal = () => resume(Effect.void)
+  process.once("SIGINT", onSignal)
+  process.once("SIGTERM", onSignal)
+  return Effect.sync(() => {
+    process.off("SIGINT", onSignal)
+    process.off("SIGTERM", onSignal)
+  })
+})
+
+/**
+ * Runs an emulator in the foreground: prints its base URL as the first line on stdout, serves until SIGINT or
+ * SIGTERM, saves the state file and returns.
+ *
+ * @since 0.1.0
+ */
+export const run = (options: Options): Effect.Effect<void, EmulatorError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const emulator = yield* make(options)
+      yield* Console.log(emulator.baseUrl)
+      yield* waitForSignal
+    })
+  )

@@ -1,0 +1,173 @@
+/**
+ * The account and profile APIs the emulator needs (spec §9): account_import, multiaccount_import,
+ * account_check, account_delete, portrait_set and portrait_get for `Tag_Profile_IM_AllowType` and
+ * `Tag_Profile_IM_Nick`. Malformed requests answer 70402; unknown accounts 70107.
+ */
+import {
+  AccountCheck,
+  AccountDelete,
+  AccountImport,
+  Limits,
+  MultiAccountImport,
+  PortraitGet,
+  PortraitSet,
+  TimError
+} from "@effect-tim/schema"
+import { decoder, encoder, Invalid } from "./decode.js"
+import {
+  type Ctx,
+  Failure,
+  failAccount,
+  faultInfo,
+  type Handler,
+  itemArray,
+  itemFault,
+  type Route,
+  userIdProblem
+} from "./handler.js"
+import { deleteAccount, makeAccount, touch } from "./state.js"
+
+const invalidCode = TimError.IllegalParameters.code
+const notImported = TimError.UserNotImported.code
+const illegal = (info: string) => new Failure(invalidCode, info)
+
+const importOne = (ctx: Ctx, userId: string, nick?: string, faceUrl?: string): void => {
+  let account = ctx.state.accounts.get(userId)
+  if (account === undefined) {
+    account = makeAccount(userId, ctx.config.defaultAllowType)
+    ctx.state.accounts.set(userId, account)
+  }
+  if (nick !== undefined) account.nick = nick
+  if (faceUrl !== undefined) account.faceUrl = faceUrl
+  touch(ctx.state)
+}
+
+const importRequest = decoder(AccountImport.Request)
+const encodeEmpty = encoder(AccountImport.Response)
+
+const accountImport: Handler = (body, ctx) => {
+  const request = importRequest(body)
+  if (request instanceof Invalid) return illegal(request.message)
+  importOne(ctx, request.userId, request.nick, request.faceUrl)
+  return encodeEmpty({})
+}
+
+const encodeMulti = encoder(MultiAccountImport.Response)
+
+const multiAccountImport: Handler = (body, ctx) => {
+  const raw = itemArray(body, "Accounts", Limits.maxAccountItems, invalidCode)
+  if (raw === undefined || raw instanceof Failure) return raw ?? illegal("Accounts is missing")
+  const failAccounts: Array<string> = []
+  for (const entry of raw) {
+    if (typeof entry !== "string" || userIdProblem(entry) !== undefined || itemFault(ctx) !== undefined) {
+      failAccounts.push(typeof entry === "string" ? entry : String(entry))
+    } else importOne(ctx, entry)
+  }
+  return encodeMulti({ failAccounts })
+}
+
+/** Runs `each` over `{UserID}` items, answering invalid ones and injected faults per item. */
+const forEachUser = (
+  ctx: Ctx,
+  body: Record<string, unknown>,
+  key: string,
+  each: (userId: string) => { resultCode: number; resultInfo: string; accountStatus?: "Imported" | "NotImported" }
+) => {
+  const raw = itemArray(body, key, Limits.maxAccountItems, invalidCode)
+  if (raw === undefined || raw instanceof Failure) return raw ?? illegal(`${key} is missing`)
+  return raw.map((entry) => {
+    const userId = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).UserID : undefined
+    if (typeof userId !== "string")
+      return { userId: "", resultCode: invalidCode, resultInfo: "UserID must be a string" }
+    const problem = userIdProblem(userId)
+    if (problem !== undefined) return { userId, resultCode: invalidCode, resultInfo: problem }
+    const fault = itemFault(ctx)
+    if (fault !== undefined) return { userId, resultCode: fault.code, resultInfo: faultInfo(fault) }
+    return { userId, ...each(userId) }
+  })
+}
+
+const encodeCheck = encoder(AccountCheck.Response)
+
+const accountCheck: Handler = (body, ctx) => {
+  const resultItems = forEachUser(ctx, body, "CheckItem", (userId) => ({
+    resultCode: 0,
+    resultInfo: "",
+    accountStatus: ctx.state.accounts.has(userId) ? "Imported" : "NotImported"
+  }))
+  return resultItems instanceof Failure ? resultItems : encodeCheck({ resultItems })
+}
+
+const encodeDelete = encoder(AccountDelete.Response)
+
+const accountDelete: Handler = (body, ctx) => {
+  const resultItems = forEachUser(ctx, body, "DeleteItem", (userId) => {
+    deleteAccount(ctx.state, userId)
+    return { resultCode: 0, resultInfo: "" }
+  })
+  if (resultItems instanceof Failure) return resultItems
+  touch(ctx.state)
+  return encodeDelete({ resultItems })
+}
+
+const setRequest = decoder(PortraitSet.Request)
+
+const portraitSet: Handler = (body, ctx) => {
+  const request = setRequest(body)
+  if (request instanceof Invalid) return illegal(request.message)
+  const account = ctx.state.accounts.get(request.fromAccount)
+  if (account === undefined) {
+    return new Failure(notImported, `From_Account ${JSON.stringify(request.fromAccount)} has not been imported`)
+  }
+  for (const item of request.profileItems) {
+    if (item.tag === "Tag_Profile_IM_AllowType") account.allowType = item.value
+    else account.nick = item.value
+  }
+  touch(ctx.state)
+  return encodeEmpty({})
+}
+
+const getEnvelope = decoder(PortraitGet.Request.omit("toAccounts"))
+const encodeGet = encoder(PortraitGet.Response)
+
+const portraitGet: Handler = (body, ctx) => {
+  const env = getEnvelope(body)
+  if (env instanceof Invalid) return illegal(env.message)
+  const raw = itemArray(body, "To_Account", Limits.maxAccountItems, invalidCode)
+  if (raw === undefined || raw instanceof Failure) return raw ?? illegal("To_Account is missing")
+  const failed: Array<string> = []
+  const userProfileItems = raw.map((entry): PortraitGet.UserProfileItem => {
+    const toAccount = typeof entry === "string" ? entry : ""
+    const problem = typeof entry === "string" ? userIdProblem(entry) : "To_Account entries must be strings"
+    const fault = problem === undefined ? itemFault(ctx) : undefined
+    const account = problem === undefined && fault === undefined ? ctx.state.accounts.get(toAccount) : undefined
+    if (account === undefined) {
+      failed.push(toAccount)
+      const [resultCode, resultInfo] =
+        problem !== undefined
+          ? [invalidCode, problem]
+          : fault !== undefined
+            ? [fault.code, faultInfo(fault)]
+            : [notImported, "the account has not been imported"]
+      return { toAccount, profileItems: [], resultCode, resultInfo }
+    }
+    const profileItems: Array<{ Tag: string; Value: string }> = []
+    for (const tag of env.tagList) {
+      if (tag === "Tag_Profile_IM_AllowType") profileItems.push({ Tag: tag, Value: account.allowType })
+      else if (tag === "Tag_Profile_IM_Nick" && account.nick !== undefined)
+        profileItems.push({ Tag: tag, Value: account.nick })
+    }
+    return { toAccount, profileItems, resultCode: 0, resultInfo: "" }
+  })
+  return encodeGet({ userProfileItems, ...failAccount(failed) })
+}
+
+/** The account and profile routes. */
+export const routes: ReadonlyArray<Route> = [
+  { api: AccountImport.api, invalidCode, handle: accountImport },
+  { api: MultiAccountImport.api, invalidCode, handle: multiAccountImport },
+  { api: AccountCheck.api, invalidCode, handle: accountCheck },
+  { api: AccountDelete.api, invalidCode, handle: accountDelete },
+  { api: PortraitSet.api, invalidCode, handle: portraitSet },
+  { api: PortraitGet.api, invalidCode, handle: portraitGet }
+]

@@ -1,0 +1,122 @@
+/**
+ * The checks every `/v4` request passes before its command runs, in this order: `sdkappid` present (60012) and
+ * this app's (60006); `identifier` present (60025) and an app admin (60010); `usersig` present (60025) and valid
+ * for this app and identifier (70003, 70014, 70013, 70001, 70009 in the verifier's order); `random` a uint32
+ * (60025); `contenttype=json` (60025).
+ *
+ * Verified UserSigs are cached by their exact string until they expire: a cached sig is still checked for its
+ * identifier and expiry on every request, only the inflate and HMAC are skipped.
+ */
+import { TimError } from "@effect-tim/schema"
+import { UserSig, type UserSigError } from "@effect-tim/usersig"
+import { Effect, type Redacted } from "effect"
+
+/** A failed check: the error class to answer with and the info. */
+export interface Rejection {
+  readonly code: number
+  readonly info: string
+}
+
+const reject = (cls: { readonly code: number }, info: string): Rejection => ({ code: cls.code, info })
+
+/** The UserSig failure reasons mapped to the REST codes (spec §8). */
+export const codeOfReason = (reason: UserSigError.Reason): number => {
+  switch (reason) {
+    case "SdkAppIdMismatch":
+      return TimError.UserSigSdkAppIdMismatch.code
+    case "IdentifierMismatch":
+      return TimError.UserSigIdentifierMismatch.code
+    case "Expired":
+      return TimError.UserSigExpired.code
+    case "UserBufMismatch":
+    case "SignatureMismatch":
+      return TimError.UserSigVerificationFailed.code
+    default:
+      return TimError.UserSigIllegal.code
+  }
+}
+
+const uint32 = /^\d{1,10}$/
+const maxCacheEntries = 10_000
+
+/** What the auth step needs. */
+export interface AuthConfig {
+  readonly sdkAppId: number
+  readonly secretKey: Redacted.Redacted<string>
+  readonly admins: ReadonlySet<string>
+}
+
+/** Builds the checker for one emulator (with its own sig cache). */
+export const make = (config: AuthConfig) => {
+  const cache = new Map<string, UserSig.Claims>()
+  const sdkAppIdText = String(config.sdkAppId)
+
+  const verifySig = (identifier: string, userSig: string, nowSeconds: number): Effect.Effect<void, Rejection> => {
+    const cached = cache.get(userSig)
+    if (cached !== undefined) {
+      if (cached.identifier !== identifier) {
+        return Effect.fail(
+          reject(
+            TimError.UserSigIdentifierMismatch,
+            `UserSig is for identifier ${JSON.stringify(cached.identifier)}, expected ${JSON.stringify(identifier)}`
+          )
+        )
+      }
+      if (nowSeconds > cached.expiresAt) {
+        cache.delete(userSig)
+        return Effect.fail(
+          reject(TimError.UserSigExpired, `UserSig expired at ${cached.expiresAt} (Unix seconds), now is ${nowSeconds}`)
+        )
+      }
+      return Effect.void
+    }
+    return UserSig.verify({ sdkAppId: config.sdkAppId, secretKey: config.secretKey, identifier, userSig }).pipe(
+      Effect.matchEffect({
+        onFailure: (error) => Effect.fail<Rejection>({ code: codeOfReason(error.reason), info: error.message }),
+        onSuccess: (claims) =>
+          Effect.sync(() => {
+            if (cache.size >= maxCacheEntries) cache.clear()
+            cache.set(userSig, claims)
+          })
+      })
+    )
+  }
+
+  /** Checks the query string of a request at the given time (Unix seconds). */
+  const check = (params: URLSearchParams, nowSeconds: number): Effect.Effect<string, Rejection> => {
+    const sdkAppId = params.get("sdkappid")
+    if (sdkAppId === null || sdkAppId === "")
+      return Effect.fail(reject(TimError.SdkAppIdMissing, "sdkappid is missing"))
+    if (sdkAppId !== sdkAppIdText) {
+      return Effect.fail(reject(TimError.InvalidSdkAppId, `sdkappid ${JSON.stringify(sdkAppId)} is not this app's`))
+    }
+    const identifier = params.get("identifier")
+    if (identifier === null || identifier === "") {
+      return Effect.fail(reject(TimError.InvalidUrlParameters, "identifier is missing"))
+    }
+    if (!config.admins.has(identifier)) {
+      return Effect.fail(reject(TimError.AdminRequired, `identifier ${JSON.stringify(identifier)} is not an app admin`))
+    }
+    const userSig = params.get("usersig")
+    if (userSig === null || userSig === "") {
+      return Effect.fail(reject(TimError.InvalidUrlParameters, "usersig is missing"))
+    }
+    const random = params.get("random")
+    const checkRest = (): Rejection | undefined => {
+      if (random === null || !uint32.test(random) || Number(random) > 4294967295) {
+        return reject(TimError.InvalidUrlParameters, "random must be an unsigned 32-bit integer")
+      }
+      const contentType = params.get("contenttype")
+      if (contentType !== "json") return reject(TimError.InvalidUrlParameters, "contenttype must be json")
+      return undefined
+    }
+    return verifySig(identifier, userSig, nowSeconds).pipe(
+      Effect.flatMap(() => {
+        const rejection = checkRest()
+        return rejection === undefined ? Effect.succeed(identifier) : Effect.fail(rejection)
+      })
+    )
+  }
+
+  return { check, clearCache: () => cache.clear() }
+}

@@ -1,0 +1,127 @@
+/**
+ * The blocklist APIs: black_list_add, black_list_delete, black_list_get, black_list_check (spec §4.9–§4.12).
+ * Blocking removes the friendship in both directions and any pending request between the two accounts.
+ */
+import { BlocklistAdd, BlocklistCheck, BlocklistDelete, BlocklistGet, Limits, TimError } from "@effect-tim/schema"
+import { decoder, encoder, Invalid } from "./decode.js"
+import { forEachTarget } from "./friends.js"
+import { accountNotString, Failure, failAccount, fromAccount, type Handler, invalid, type Route } from "./handler.js"
+import { removeFriend, touch } from "./state.js"
+
+const invalidCode = TimError.InvalidParameters.code
+const notFound = TimError.AccountNotFound.code
+
+const addEnvelope = decoder(BlocklistAdd.Request.omit("toAccounts"))
+const encodeResultItems = encoder(BlocklistAdd.Response)
+
+const blocklistAdd: Handler = (body, ctx) => {
+  const env = addEnvelope(body)
+  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
+  const from = fromAccount(ctx, env.fromAccount)
+  if (from instanceof Failure) return from
+  const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
+    const to = ctx.state.accounts.get(toAccount)
+    if (to === undefined) return [notFound, "Err_SNS_BlackListAdd_Account_Not_Exist"]
+    if (to === from) return [invalidCode, "Err_SNS_BlackListAdd_Cannot_Block_Self"]
+    if (from.blocked.has(toAccount)) return [invalidCode, "Err_SNS_BlackListAdd_Already_Exist"]
+    if (from.blocked.size >= ctx.config.limits.blocked) {
+      return [TimError.BlocklistLimitReached.code, "Err_SNS_BlackListAdd_BlackList_Num_Exceed_Threshold"]
+    }
+    from.blocked.set(toAccount, ctx.now)
+    from.seq.block++
+    removeFriend(from, toAccount)
+    removeFriend(to, from.userId)
+    from.pendingOut.delete(toAccount)
+    to.pendingOut.delete(from.userId)
+    return [0, ""]
+  })
+  if (results instanceof Failure) return results
+  touch(ctx.state)
+  return encodeResultItems({ resultItems: results.resultItems, ...failAccount(results.failed) })
+}
+
+const deleteEnvelope = decoder(BlocklistDelete.Request.omit("toAccounts"))
+
+const blocklistDelete: Handler = (body, ctx) => {
+  const env = deleteEnvelope(body)
+  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
+  const from = fromAccount(ctx, env.fromAccount)
+  if (from instanceof Failure) return from
+  const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
+    if (!from.blocked.delete(toAccount)) {
+      return ctx.state.accounts.has(toAccount)
+        ? [invalidCode, "Err_SNS_BlackListDelete_Not_Exist"]
+        : [notFound, "Err_SNS_BlackListDelete_Account_Not_Exist"]
+    }
+    from.seq.block++
+    return [0, ""]
+  })
+  if (results instanceof Failure) return results
+  touch(ctx.state)
+  return encodeResultItems({ resultItems: results.resultItems, ...failAccount(results.failed) })
+}
+
+const getRequest = decoder(BlocklistGet.Request)
+const encodeGet = encoder(BlocklistGet.Response)
+
+const blocklistGet: Handler = (body, ctx) => {
+  const request = getRequest(body)
+  if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
+  const from = fromAccount(ctx, request.fromAccount)
+  if (from instanceof Failure) return from
+  const total = from.blocked.size
+  const start = Math.min(request.startIndex, total)
+  const end = Math.min(start + request.maxLimited, total)
+  const blockedItems: Array<BlocklistGet.BlockedItem> = []
+  let index = 0
+  for (const [toAccount, addBlackTimeStamp] of from.blocked) {
+    if (index >= end) break
+    if (index++ < start) continue
+    blockedItems.push({ toAccount, addBlackTimeStamp })
+  }
+  return encodeGet({ blockedItems, startIndex: end >= total ? 0 : end, currentSequence: from.seq.block })
+}
+
+const checkEnvelope = decoder(BlocklistCheck.Request.omit("toAccounts"))
+const encodeCheck = encoder(BlocklistCheck.Response)
+
+const blocklistCheck: Handler = (body, ctx) => {
+  const env = checkEnvelope(body)
+  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
+  const from = fromAccount(ctx, env.fromAccount)
+  if (from instanceof Failure) return from
+  const both = env.checkType === "BlackCheckResult_Type_Both"
+  const checkItems: Array<BlocklistCheck.CheckItem> = []
+  const results = forEachTarget(
+    ctx,
+    body,
+    Limits.maxItemsPerRequest,
+    (toAccount) => {
+      const to = ctx.state.accounts.get(toAccount)
+      if (to === undefined) return [notFound, "Err_SNS_BlackListCheck_Account_Not_Exist"]
+      const forward = from.blocked.has(toAccount)
+      const backward = both && to.blocked.has(from.userId)
+      const relation = forward
+        ? backward
+          ? "BlackCheckResult_Type_BothWay"
+          : "BlackCheckResult_Type_AWithB"
+        : backward
+          ? "BlackCheckResult_Type_BWithA"
+          : "BlackCheckResult_Type_NO"
+      checkItems.push({ toAccount, relation, resultCode: 0, resultInfo: "" })
+      return [0, ""]
+    },
+    (toAccount, resultCode, resultInfo) =>
+      checkItems.push({ toAccount, relation: "BlackCheckResult_Type_NO", resultCode, resultInfo })
+  )
+  if (results instanceof Failure) return results
+  return encodeCheck({ checkItems, ...failAccount(results.failed) })
+}
+
+/** The blocklist routes. */
+export const routes: ReadonlyArray<Route> = [
+  { api: BlocklistAdd.api, invalidCode, handle: blocklistAdd },
+  { api: BlocklistDelete.api, invalidCode, handle: blocklistDelete },
+  { api: BlocklistGet.api, invalidCode, handle: blocklistGet },
+  { api: BlocklistCheck.api, invalidCode, handle: blocklistCheck }
+]

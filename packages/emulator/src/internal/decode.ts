@@ -1,0 +1,44 @@
+/**
+ * Request decoding with the schema package's schemas, turning parse errors into short, readable infos.
+ * Hostile values (huge strings, deeply nested arrays) never make a message large or throw.
+ */
+import { Either, ParseResult, Schema } from "effect"
+
+const maxInfoLength = 300
+
+const truncate = (s: string): string => (s.length <= maxInfoLength ? s : `${s.slice(0, maxInfoLength)}…`)
+
+/** A short description of a parse error: the first issue's wire path and message. */
+export const describe = (error: ParseResult.ParseError): string => {
+  try {
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+    const first = issues[0]
+    if (first === undefined) return "invalid request"
+    const path = first.path.length === 0 ? "" : `${first.path.map(String).join(".")}: `
+    return truncate(`${path}${first.message}`)
+  } catch {
+    // The formatter recurses into the actual value; a deeply nested value can exhaust the stack.
+    return "invalid value (too deeply nested to describe)"
+  }
+}
+
+/** A decoder returning the value or a readable message. */
+export const decoder = <A, I>(schema: Schema.Schema<A, I, never>) => {
+  const decode = Schema.decodeUnknownEither(schema)
+  return (input: unknown): A | Invalid => {
+    const result = decode(input)
+    return Either.isRight(result) ? result.right : new Invalid(describe(result.left))
+  }
+}
+
+/** A value that failed to decode, with the reason. */
+export class Invalid {
+  constructor(readonly message: string) {}
+}
+
+/** An encoder for response values (camelCase → wire JSON). */
+export const encoder = <A, I>(schema: Schema.Schema<A, I, never>): ((value: A) => I) => Schema.encodeSync(schema)
+
+/** A plain JSON object, or undefined. */
+export const asObject = (u: unknown): Record<string, unknown> | undefined =>
+  typeof u === "object" && u !== null && !Array.isArray(u) ? (u as Record<string, unknown>) : undefined

@@ -1,0 +1,168 @@
+/**
+ * What every API handler works with: the state, the configuration, the time, the fault state, and small helpers
+ * for the envelope-strict / per-item-lenient decoding Tencent's batch APIs call for.
+ *
+ * A handler is synchronous: it reads and writes the state without ever yielding, so a request's mutation is atomic.
+ */
+
+import type { Enums } from "@effect-tim/schema"
+import { type Api, Envelope, Fields, TimError } from "@effect-tim/schema"
+import type { FaultState } from "./faults.js"
+import * as Faults from "./faults.js"
+import type { Account, State } from "./state.js"
+
+/** Per-account limits. */
+export interface Limits {
+  readonly friends: number
+  readonly blocked: number
+  readonly lists: number
+  readonly pending: number
+}
+
+/** The behaviour settings of one emulator. */
+export interface Config {
+  readonly limits: Limits
+  readonly customTags: ReadonlySet<string>
+  readonly defaultAllowType: Enums.AllowType
+  readonly friendGetPageSize: number
+}
+
+/** What a handler runs against. */
+export interface Ctx {
+  readonly state: State
+  readonly config: Config
+  /** Unix seconds. */
+  readonly now: number
+  readonly faults: FaultState
+}
+
+/** A whole-request failure (ActionStatus FAIL). */
+export class Failure {
+  constructor(
+    readonly code: number,
+    readonly info: string
+  ) {}
+}
+
+/** A wire response body. */
+export type Wire = Record<string, unknown>
+
+/** A handler: the decoded JSON body (an object) in, a wire body or a failure out. */
+export type Handler = (body: Record<string, unknown>, ctx: Ctx) => Wire | Failure
+
+/** An API's handler and the code it answers for malformed requests. */
+export interface Route {
+  readonly api: Api.Any
+  readonly invalidCode: number
+  readonly handle: Handler
+}
+
+/** A success body: the API's fields encoded with its `Response` schema, then the OK envelope. */
+export const ok = <A>(encode: (value: A) => unknown, value: A): Wire =>
+  Object.assign(encode(value) as Wire, Envelope.ok)
+
+/** The 30001 failure of an sns request. */
+export const invalid = (info: string): Failure => new Failure(TimError.InvalidParameters.code, info)
+
+/** `From_Account` must name an imported account (else 30003 for the whole request). */
+export const fromAccount = (ctx: Ctx, userId: string): Account | Failure =>
+  ctx.state.accounts.get(userId) ??
+  new Failure(TimError.AccountNotFound.code, `From_Account ${JSON.stringify(userId)} has not been imported`)
+
+/** `From_Account` that is present but not a string answers 60015, like the real service. */
+export const accountNotString = (body: Record<string, unknown>, key: string): Failure | undefined => {
+  const value = body[key]
+  return value !== undefined && typeof value !== "string"
+    ? new Failure(TimError.AccountNotString.code, `${key} must be a string`)
+    : undefined
+}
+
+/**
+ * The raw item array of a batch request: an array of 1 to `max` entries, else a whole-request failure with
+ * `code` (the items themselves are decoded one by one afterwards).
+ */
+export const itemArray = (
+  body: Record<string, unknown>,
+  key: string,
+  max: number,
+  code: number = TimError.InvalidParameters.code,
+  required = true
+): ReadonlyArray<unknown> | Failure | undefined => {
+  const value = body[key]
+  if (value === undefined && !required) return undefined
+  if (!Array.isArray(value)) return new Failure(code, `${key}: expected an array`)
+  if (value.length === 0) return new Failure(code, `${key}: expected at least 1 item`)
+  if (value.length > max) return new Failure(code, `${key}: at most ${max} items per request (got ${value.length})`)
+  return value
+}
+
+/**
+ * A `To_Account`-style array of UserIDs: each entry must be a string (else 60015 for the whole request); entries
+ * that are strings but not valid UserIDs are reported per item by the caller.
+ */
+export const accountArray = (
+  body: Record<string, unknown>,
+  key: string,
+  max: number,
+  code: number = TimError.InvalidParameters.code,
+  required = true
+): ReadonlyArray<string> | Failure | undefined => {
+  const items = itemArray(body, key, max, code, required)
+  if (items === undefined || items instanceof Failure) return items
+  for (let i = 0; i < items.length; i++) {
+    if (typeof items[i] !== "string") return new Failure(TimError.AccountNotString.code, `${key}.${i} must be a string`)
+  }
+  return items as ReadonlyArray<string>
+}
+
+/** Why a string is not a UserID, or undefined when it is one. */
+export const userIdProblem = (s: string): string | undefined =>
+  Fields.isUserId(s)
+    ? undefined
+    : `a UserID must be 1 to 32 characters of A-Z a-z 0-9 _ - (got ${JSON.stringify(s.length > 64 ? `${s.slice(0, 64)}…` : s)})`
+
+/** The `To_Account` of a raw item, for echoing it in a per-item failure. */
+export const rawToAccount = (raw: unknown, key = "To_Account"): string => {
+  if (typeof raw !== "object" || raw === null) return ""
+  const value = (raw as Record<string, unknown>)[key]
+  return typeof value === "string" ? value : ""
+}
+
+/** The info of an injected item fault. */
+export const faultInfo = (cls: { readonly code: number }): string =>
+  cls.code === TimError.ServerInternalError.code
+    ? "Err_SNS_Emulator_Injected_Internal_Error"
+    : "Err_SNS_Emulator_Injected_Timeout"
+
+/** Collects `{To_Account, ResultCode, ResultInfo}` items and `Fail_Account`. */
+export class Results {
+  readonly resultItems: Array<{ toAccount: string; resultCode: number; resultInfo: string }> = []
+  readonly failed: Array<string> = []
+  push(toAccount: string, resultCode: number, resultInfo = ""): void {
+    this.resultItems.push({ toAccount, resultCode, resultInfo })
+    if (resultCode !== 0) this.failed.push(toAccount)
+  }
+}
+
+/** `{ failAccount }` only when an item failed. */
+export const failAccount = (failed: ReadonlyArray<string>): { readonly failAccount?: ReadonlyArray<string> } =>
+  failed.length > 0 ? { failAccount: failed } : {}
+
+/** The item fault for the next item, if one fires. */
+export const itemFault = (ctx: Ctx) => Faults.itemFault(ctx.faults)
+
+/** The custom tags that are not configured, among raw `{Tag}` entries: the first one, for an `Invalid field` failure. */
+export const unknownTag = (entries: unknown, allowed: (tag: string) => boolean): string | undefined => {
+  if (!Array.isArray(entries)) return undefined
+  for (const entry of entries) {
+    const tag = typeof entry === "string" ? entry : typeof entry === "object" && entry !== null ? entry.Tag : undefined
+    if (typeof tag === "string" && !allowed(tag)) return tag
+  }
+  return undefined
+}
+
+/** The whole-request failure for a tag that is not configured (the wording of the real service). */
+export const invalidField = (tag: string): Failure =>
+  invalid(
+    `Invalid field: ${tag.length > 64 ? `${tag.slice(0, 64)}…` : tag}. You may not configure custom fields in the console or use the wrong fields`
+  )

@@ -1,0 +1,98 @@
+/**
+ * The friend list APIs: group_add, group_delete, group_get (spec §4.13–§4.15). Adding an existing list name is
+ * not an error (the name is kept, members are still added), and deleting a missing name is ignored, so that a
+ * retried request is idempotent.
+ */
+import { GroupAdd, GroupDelete, GroupGet, Limits, TimError } from "@effect-tim/schema"
+import { decoder, encoder, Invalid } from "./decode.js"
+import { forEachTarget } from "./friends.js"
+import { accountNotString, Failure, failAccount, fromAccount, type Handler, invalid, type Route } from "./handler.js"
+import { bumpStandard, ensureLists, touch } from "./state.js"
+
+const invalidCode = TimError.InvalidParameters.code
+
+const addEnvelope = decoder(GroupAdd.Request.omit("toAccounts"))
+const encodeAdd = encoder(GroupAdd.Response)
+
+const groupAdd: Handler = (body, ctx) => {
+  const env = addEnvelope(body)
+  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
+  const from = fromAccount(ctx, env.fromAccount)
+  if (from instanceof Failure) return from
+  const names = [...new Set(env.groupNames)]
+  if (!ensureLists(from, names, ctx.config.limits.lists)) {
+    return new Failure(TimError.FriendListLimitReached.code, "Err_SNS_GroupAdd_Group_Num_Exceed_Threshold")
+  }
+  touch(ctx.state)
+  if (body.To_Account === undefined) return encodeAdd({ resultItems: [], currentSequence: from.seq.group })
+  const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
+    if (!ctx.state.accounts.has(toAccount)) return [TimError.AccountNotFound.code, "Err_SNS_GroupAdd_Account_Not_Exist"]
+    const friend = from.friends.get(toAccount)
+    if (friend === undefined) return [TimError.ListMemberNotFriend.code, "Err_SNS_GroupAdd_ToTinyId_Not_Friend"]
+    for (const name of names) if (!friend.groups.includes(name)) friend.groups.push(name)
+    bumpStandard(from)
+    return [0, ""]
+  })
+  if (results instanceof Failure) return results
+  from.seq.group++
+  return encodeAdd({
+    resultItems: results.resultItems,
+    ...failAccount(results.failed),
+    currentSequence: from.seq.group
+  })
+}
+
+const deleteRequest = decoder(GroupDelete.Request)
+const encodeDelete = encoder(GroupDelete.Response)
+
+const groupDelete: Handler = (body, ctx) => {
+  const request = deleteRequest(body)
+  if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
+  const from = fromAccount(ctx, request.fromAccount)
+  if (from instanceof Failure) return from
+  const names = new Set(request.groupNames)
+  const kept = from.lists.filter((name) => !names.has(name))
+  if (kept.length !== from.lists.length) {
+    from.lists.splice(0, from.lists.length, ...kept)
+    for (const friend of from.friends.values()) {
+      if (friend.groups.some((name) => names.has(name))) friend.groups = friend.groups.filter((n) => !names.has(n))
+    }
+    bumpStandard(from)
+  }
+  from.seq.group++
+  touch(ctx.state)
+  return encodeDelete({ currentSequence: from.seq.group })
+}
+
+const getRequest = decoder(GroupGet.Request)
+const encodeGet = encoder(GroupGet.Response)
+
+const groupGet: Handler = (body, ctx) => {
+  const request = getRequest(body)
+  if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
+  const from = fromAccount(ctx, request.fromAccount)
+  if (from instanceof Failure) return from
+  const wanted =
+    request.groupNames === undefined || request.groupNames.length === 0
+      ? from.lists
+      : from.lists.filter((name) => request.groupNames!.includes(name))
+  const withMembers = request.needFriend === "Need_Friend_Type_Yes"
+  const members = new Map<string, Array<string>>(wanted.map((name) => [name, []]))
+  for (const [toAccount, friend] of from.friends) {
+    for (const name of friend.groups) members.get(name)?.push(toAccount)
+  }
+  const lists = wanted.map((groupName) => {
+    const accounts = members.get(groupName)!
+    return withMembers
+      ? { groupName, friendNumber: accounts.length, toAccounts: accounts }
+      : { groupName, friendNumber: accounts.length }
+  })
+  return encodeGet({ lists, currentSequence: from.seq.group })
+}
+
+/** The friend list routes. */
+export const routes: ReadonlyArray<Route> = [
+  { api: GroupAdd.api, invalidCode, handle: groupAdd },
+  { api: GroupDelete.api, invalidCode, handle: groupDelete },
+  { api: GroupGet.api, invalidCode, handle: groupGet }
+]

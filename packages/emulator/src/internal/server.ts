@@ -1,0 +1,210 @@
+/**
+ * The HTTP side: one catch-all `/v4` handler that runs the request pipeline (faults, method, auth, command,
+ * frequency limit, body, request fault, handler) and the local admin routes under `/_emulator`.
+ *
+ * Every API answer, error or not, is HTTP 200 with Tencent's envelope; only the injected `http502` fault answers
+ * otherwise. Nothing in a request can make the server answer 500 or stop serving.
+ */
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
+import { Envelope, TimError } from "@effect-tim/schema"
+import { Effect, Either, Schema } from "effect"
+import type * as Auth from "./auth.js"
+import { asObject, describe } from "./decode.js"
+import * as Faults from "./faults.js"
+import { type Config, type Ctx, Failure, type Route } from "./handler.js"
+import { FaultsPatch } from "./model.js"
+import type * as RateLimit from "./rateLimit.js"
+import { toSnapshot } from "./snapshot.js"
+import { type State, touch } from "./state.js"
+
+/** The largest request body accepted (1 MiB); larger bodies answer 60003. */
+export const maxBodyBytes = 1024 * 1024
+
+/** Everything the HTTP handlers share. */
+export interface Runtime {
+  readonly state: State
+  readonly config: Config
+  readonly faults: Faults.FaultState
+  readonly auth: ReturnType<typeof Auth.make>
+  readonly limiter: ReturnType<typeof RateLimit.keyed>
+  readonly routes: ReadonlyMap<string, Route>
+  readonly nowMillis: () => number
+}
+
+const jsonHeaders = { contentType: "application/json" } as const
+
+const respond = (body: object) => HttpServerResponse.text(JSON.stringify(body), jsonHeaders)
+
+const failEnvelope = (code: number, info: string) => respond(Envelope.fail(code, info))
+
+const badGateway = HttpServerResponse.text(
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>effect-tim emulator (injected fault)</center>\r\n</body>\r\n</html>\r\n",
+  { status: 502, contentType: "text/html" }
+)
+
+type Body =
+  | { readonly _tag: "Ok"; readonly bytes: Buffer }
+  | { readonly _tag: "TooLarge" }
+  | { readonly _tag: "Aborted" }
+
+/** Reads the raw body once, keeping at most `maxBodyBytes` (the rest is drained and dropped). */
+const readBody = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<Body> =>
+  Effect.async<Body>((resume) => {
+    const source = NodeHttpServerRequest.toIncomingMessage(request)
+    const chunks: Array<Buffer> = []
+    let size = 0
+    let finished = false
+    const finish = (body: Body) => {
+      if (finished) return
+      finished = true
+      cleanup()
+      resume(Effect.succeed(body))
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= maxBodyBytes) chunks.push(chunk)
+      else chunks.length = 0
+    }
+    const onEnd = () =>
+      finish(size > maxBodyBytes ? { _tag: "TooLarge" } : { _tag: "Ok", bytes: Buffer.concat(chunks, size) })
+    const onAbort = () => finish({ _tag: "Aborted" })
+    const cleanup = () => {
+      source.off("data", onData)
+      source.off("end", onEnd)
+      source.off("error", onAbort)
+      source.off("close", onClose)
+    }
+    const onClose = () => {
+      if (!source.complete) onAbort()
+    }
+    source.on("data", onData)
+    source.on("end", onEnd)
+    source.on("error", onAbort)
+    source.on("close", onClose)
+    return Effect.sync(cleanup)
+  })
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+/** The body as a JSON object, or the 60003 info saying why not. */
+const parseBody = (bytes: Buffer): Record<string, unknown> | string => {
+  if (bytes.length === 0) return "the request body is empty (send {} when an API needs no fields)"
+  let text: string
+  try {
+    text = utf8.decode(bytes)
+  } catch {
+    return "the request body is not valid UTF-8"
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    return `the request body is not valid JSON${error instanceof RangeError ? " (nested too deeply)" : ""}`
+  }
+  return asObject(json) ?? "the request body must be a JSON object"
+}
+
+/** The `/v4/{service}/{command}` handler. */
+export const apiHandler = (rt: Runtime) =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const faults = rt.faults
+    const latency = faults.current.latencyMs
+    if (latency > 0) yield* Effect.sleep(latency)
+    if (Faults.roll(faults, faults.current.drop)) {
+      NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
+      // The platform interrupts this fiber when the response closes; answer nothing in the meantime.
+      return yield* Effect.never
+    }
+    if (Faults.roll(faults, faults.current.http502)) return badGateway
+    if (request.method !== "POST") {
+      return failEnvelope(TimError.HttpParseError.code, `method ${request.method} is not allowed, use POST`)
+    }
+    const url = request.url
+    const q = url.indexOf("?")
+    const path = q < 0 ? url : url.slice(0, q)
+    const params = new URLSearchParams(q < 0 ? "" : url.slice(q + 1))
+    const nowMillis = rt.nowMillis()
+    const auth = yield* Effect.either(rt.auth.check(params, Math.floor(nowMillis / 1000)))
+    if (Either.isLeft(auth)) return failEnvelope(auth.left.code, auth.left.info)
+    const route = rt.routes.get(path)
+    if (route === undefined) {
+      return failEnvelope(TimError.UnknownCommand.code, `unknown API ${JSON.stringify(path.slice(0, 100))}`)
+    }
+    if (!rt.limiter.tryAcquire(route.api.path, nowMillis)) {
+      return failEnvelope(
+        TimError.ApiRateLimited.code,
+        `${route.api.path}: more than the allowed calls per second, slow down`
+      )
+    }
+    const raw = yield* readBody(request)
+    if (raw._tag !== "Ok") {
+      return failEnvelope(
+        TimError.InvalidJsonBody.code,
+        raw._tag === "TooLarge"
+          ? `the request body is larger than ${maxBodyBytes} bytes`
+          : "the request body was cut off"
+      )
+    }
+    const body = parseBody(raw.bytes)
+    if (typeof body === "string") return failEnvelope(TimError.InvalidJsonBody.code, body)
+    if (Faults.roll(faults, faults.current.requestError)) {
+      const cls = Faults.serverError(faults)
+      return failEnvelope(cls.code, `${cls.meaning} (injected fault)`)
+    }
+    const ctx: Ctx = { state: rt.state, config: rt.config, now: Math.floor(nowMillis / 1000), faults }
+    let result: Record<string, unknown> | Failure
+    try {
+      result = route.handle(body, ctx)
+    } catch (error) {
+      yield* Effect.logError(`emulator: ${route.api.path} failed unexpectedly`, error)
+      result = new Failure(TimError.ServerError.code, "internal error in the emulator")
+    }
+    if (result instanceof Failure) return failEnvelope(result.code, result.info)
+    return respond(Object.assign(result, Envelope.ok))
+  })
+
+/** Validates and applies a fault patch; the error says which field is wrong. */
+export const applyFaults = (rt: Runtime, input: unknown): Either.Either<Faults.FaultState["current"], string> => {
+  const decoded = Schema.decodeUnknownEither(FaultsPatch)(input, { onExcessProperty: "error" })
+  if (Either.isLeft(decoded)) return Either.left(describe(decoded.left))
+  Faults.update(rt.faults, decoded.right)
+  return Either.right(rt.faults.current)
+}
+
+/** Empties the state (accounts and everything that hangs off them). */
+export const resetState = (rt: Runtime): void => {
+  rt.state.accounts.clear()
+  touch(rt.state)
+}
+
+const adminFaults = (rt: Runtime) =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const raw = yield* readBody(request)
+    const body = raw._tag === "Ok" ? parseBody(raw.bytes) : "the request body is too large or was cut off"
+    if (typeof body === "string") return yield* HttpServerResponse.json({ error: body }, { status: 400 })
+    const applied = applyFaults(rt, body)
+    return yield* Either.isLeft(applied)
+      ? HttpServerResponse.json({ error: applied.left }, { status: 400 })
+      : HttpServerResponse.json(applied.right)
+  })
+
+/** The router: admin routes (local use only) and the catch-all API handler. */
+export const router = (rt: Runtime) =>
+  HttpRouter.empty.pipe(
+    HttpRouter.post("/_emulator/faults", adminFaults(rt)),
+    HttpRouter.post(
+      "/_emulator/reset",
+      Effect.suspend(() => {
+        resetState(rt)
+        return HttpServerResponse.json({ ok: true })
+      })
+    ),
+    HttpRouter.get(
+      "/_emulator/state",
+      Effect.suspend(() => respond(toSnapshot(rt.state)))
+    ),
+    HttpRouter.all("*", apiHandler(rt))
+  )
