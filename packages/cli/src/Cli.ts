@@ -1,0 +1,76 @@
+/**
+ * The `tim` command: its command tree and a runner that maps every outcome to an exit code (0 all items
+ * succeeded, 2 some items failed, 1 the request failed or the input was invalid) and prints errors as their typed
+ * message, never a stack trace or a secret.
+ *
+ * @since 0.1.0
+ */
+import { Command, ValidationError } from "@effect/cli"
+import type { CliApp } from "@effect/cli/CliApp"
+import { Cause, Console, Effect, Logger, LogLevel } from "effect"
+import * as accountCommands from "./internal/accountCommands.js"
+import * as demoCommand from "./internal/demoCommand.js"
+import * as emulatorCommand from "./internal/emulatorCommand.js"
+import * as friendCommands from "./internal/friendCommands.js"
+import * as usersigCommands from "./internal/usersigCommands.js"
+
+/**
+ * The version `tim --version` prints.
+ *
+ * @since 0.1.0
+ */
+export const version = "0.1.0"
+
+/**
+ * The command tree.
+ *
+ * @since 0.1.0
+ */
+export const command = Command.make("tim").pipe(
+  Command.withDescription("the Tencent Cloud Chat relationship chain from the command line"),
+  Command.withSubcommands([
+    usersigCommands.command,
+    accountCommands.account,
+    accountCommands.profile,
+    friendCommands.friend,
+    friendCommands.blocklist,
+    friendCommands.list,
+    emulatorCommand.command,
+    demoCommand.command
+  ])
+)
+
+const app = Command.run(command, { name: "tim", version })
+
+const describe = (error: unknown): string => {
+  if (typeof error === "object" && error !== null) {
+    const e = error as { readonly _tag?: unknown; readonly reason?: unknown; readonly message?: unknown }
+    const message = typeof e.message === "string" && e.message.length > 0 ? e.message : String(e._tag ?? "error")
+    if (e._tag === "UserSigError" && typeof e.reason === "string") return `UserSigError ${e.reason}: ${message}`
+    return message
+  }
+  return String(error)
+}
+
+/**
+ * Runs `tim` with a full argv (`[node, script, ...args]`) and returns the exit code. All output goes through
+ * `Console` (stdout for results, stderr for notices, progress and errors).
+ *
+ * @since 0.1.0
+ */
+export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.Environment> =>
+  app(argv).pipe(
+    Effect.as(0),
+    Effect.catchAll((error) => {
+      if (ValidationError.isValidationError(error)) return Effect.succeed(1)
+      if ((error as { readonly _tag?: unknown })._tag === "ItemsFailed") return Effect.succeed(2)
+      return Console.error(`tim: ${describe(error)}`).pipe(Effect.as(1))
+    }),
+    Effect.catchAllCause((cause) =>
+      Cause.isInterruptedOnly(cause)
+        ? Effect.succeed(130)
+        : Console.error(`tim: internal error: ${describe(Cause.squash(cause))}`).pipe(Effect.as(1))
+    ),
+    Logger.withMinimumLogLevel(LogLevel.Warning),
+    Effect.provide(Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger)))
+  )

@@ -1,0 +1,151 @@
+/**
+ * `tim account import|check|delete` and `tim profile set-allow-type`: account and profile APIs, called through
+ * `TimClient` (they are outside the relationship chain that `Friends` covers).
+ */
+import { Args, Command } from "@effect/cli"
+import {
+  AccountCheck,
+  AccountDelete,
+  Fields,
+  Limits,
+  MultiAccountImport,
+  PortraitSet,
+  TimError
+} from "@effect-tim/schema"
+import { TimClient } from "@effect-tim/transport"
+import { Array as Arr, Effect } from "effect"
+import { finish } from "./bulk.js"
+import * as connection from "./connection.js"
+import { UsageError } from "./errors.js"
+import { withConnection } from "./friendCommands.js"
+import { errorView, printValue, type Row } from "./output.js"
+
+const accountArgs = Args.text({ name: "account" }).pipe(Args.atLeast(1))
+
+/** Valid accounts go to `call` in requests of at most 100; invalid ones fail as items without being sent. */
+const perAccount = <E, R>(
+  accounts: ReadonlyArray<string>,
+  call: (batch: Arr.NonEmptyReadonlyArray<Fields.UserId>) => Effect.Effect<ReadonlyArray<Row>, E, R>
+): Effect.Effect<Array<Row>, E, R> =>
+  Effect.gen(function* () {
+    const rows = new Map<string, Row>()
+    const valid: Array<Fields.UserId> = []
+    for (const account of accounts) {
+      if (Fields.isUserId(account)) valid.push(account)
+      else {
+        rows.set(account, {
+          account,
+          error: { tag: "InvalidAccount", code: 0, info: "a UserID is 1 to 32 bytes of A-Z a-z 0-9 _ -" }
+        })
+      }
+    }
+    for (const batch of Arr.chunksOf(Arr.dedupe(valid), Limits.maxAccountItems)) {
+      for (const row of yield* call(batch)) rows.set((row as { readonly account: string }).account, row)
+    }
+    return accounts.map((account) => rows.get(account)!)
+  })
+
+const itemRow = (account: string, code: number, info: string, outcome: unknown): Row =>
+  code === 0 ? { account, outcome } : { account, error: errorView(TimError.fromCode(code, info)) }
+
+const accountImport = Command.make("import", { ...connection.options, accounts: accountArgs }, (o) =>
+  Effect.gen(function* () {
+    const client = yield* TimClient.TimClient
+    const rows = yield* perAccount(o.accounts, (batch) =>
+      Effect.map(client.call(MultiAccountImport.api, { accounts: batch }), (response) => {
+        const failed = new Set(response.failAccounts)
+        return batch.map(
+          (account): Row =>
+            failed.has(account)
+              ? { account, error: { tag: "ImportFailed", code: 0, info: "listed in FailAccounts" } }
+              : { account, outcome: "Imported" }
+        )
+      })
+    )
+    return yield* finish(o.json, rows)
+  }).pipe(withConnection(o))
+).pipe(Command.withDescription("import accounts (idempotent): ACCOUNT…"))
+
+const accountCheck = Command.make("check", { ...connection.options, accounts: accountArgs }, (o) =>
+  Effect.gen(function* () {
+    const client = yield* TimClient.TimClient
+    const rows = yield* perAccount(o.accounts, (batch) =>
+      Effect.map(client.call(AccountCheck.api, { checkItems: batch.map((userId) => ({ userId })) }), (response) => {
+        const byId = new Map(response.resultItems.map((r) => [r.userId, r] as const))
+        return batch.map((account): Row => {
+          const r = byId.get(account)
+          return r === undefined
+            ? { account, error: { tag: "MissingResult", code: 0, info: "the answer has no result for it" } }
+            : itemRow(account, r.resultCode, r.resultInfo, r.accountStatus ?? "Unknown")
+        })
+      })
+    )
+    return yield* finish(o.json, rows)
+  }).pipe(withConnection(o))
+).pipe(Command.withDescription("check whether accounts are imported: ACCOUNT… (outcome Imported or NotImported)"))
+
+const accountDelete = Command.make("delete", { ...connection.options, accounts: accountArgs }, (o) =>
+  Effect.gen(function* () {
+    const client = yield* TimClient.TimClient
+    const rows = yield* perAccount(o.accounts, (batch) =>
+      Effect.map(client.call(AccountDelete.api, { deleteItems: batch.map((userId) => ({ userId })) }), (response) => {
+        const byId = new Map(response.resultItems.map((r) => [r.userId, r] as const))
+        return batch.map((account): Row => {
+          const r = byId.get(account)
+          return r === undefined
+            ? { account, error: { tag: "MissingResult", code: 0, info: "the answer has no result for it" } }
+            : itemRow(account, r.resultCode, r.resultInfo, "Deleted")
+        })
+      })
+    )
+    return yield* finish(o.json, rows)
+  }).pipe(withConnection(o))
+).pipe(Command.withDescription("delete accounts: ACCOUNT…"))
+
+/** `tim account`. */
+export const account = Command.make("account").pipe(
+  Command.withDescription("accounts: import, check, delete"),
+  Command.withSubcommands([accountImport, accountCheck, accountDelete])
+)
+
+const allowTypes = {
+  "need-confirm": "AllowType_Type_NeedConfirm",
+  "allow-any": "AllowType_Type_AllowAny",
+  "deny-any": "AllowType_Type_DenyAny"
+} as const
+
+const setAllowType = Command.make(
+  "set-allow-type",
+  {
+    ...connection.options,
+    args: Args.all([
+      Args.text({ name: "account" }),
+      Args.choice(
+        Object.keys(allowTypes).map((k) => [k, k as keyof typeof allowTypes] as const),
+        { name: "allow-type" }
+      )
+    ])
+  },
+  (o) =>
+    Effect.gen(function* () {
+      const [accountId, choice] = o.args
+      if (!Fields.isUserId(accountId)) {
+        return yield* new UsageError({
+          message: `invalid account ${JSON.stringify(accountId)}: 1 to 32 bytes of A-Z a-z 0-9 _ -`
+        })
+      }
+      const value = allowTypes[choice]
+      const client = yield* TimClient.TimClient
+      yield* client.call(PortraitSet.api, {
+        fromAccount: accountId,
+        profileItems: [{ tag: "Tag_Profile_IM_AllowType", value }]
+      })
+      yield* printValue(o.json, { account: accountId, allowType: value }, () => `${accountId}: ${value}`)
+    }).pipe(withConnection(o))
+).pipe(Command.withDescription("set how ACCOUNT accepts friend requests: need-confirm, allow-any or deny-any"))
+
+/** `tim profile`. */
+export const profile = Command.make("profile").pipe(
+  Command.withDescription("profiles: set-allow-type"),
+  Command.withSubcommands([setAllowType])
+)

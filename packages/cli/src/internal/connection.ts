@@ -1,0 +1,199 @@
+/**
+ * The connection options every API command accepts (defined once, put on each leaf command so they can follow
+ * the command's name in any order), and the layer they select: a remote app, or the embedded emulator.
+ */
+import { Options } from "@effect/cli"
+import { FileSystem, HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Emulator } from "@effect-tim/emulator"
+import { Friends } from "@effect-tim/friends"
+import { Region, TimClient } from "@effect-tim/transport"
+import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
+import { UsageError } from "./errors.js"
+
+/** The embedded emulator's fixed app: used when no connection is configured. */
+export const embedded = {
+  sdkAppId: 1400000000,
+  secretKey: Redacted.make("effect-tim-embedded-secret"),
+  identifier: "administrator",
+  stateFile: ".tim/emulator.json"
+} as const
+
+const text = (name: string, env: string, description: string) =>
+  Options.text(name).pipe(
+    Options.withDescription(`${description} (or ${env})`),
+    Options.withFallbackConfig(Config.string(env)),
+    Options.optional
+  )
+
+/** Options that select the app and shape the output; shared by every API command. */
+export const options = {
+  endpoint: text("endpoint", "TIM_ENDPOINT", "base URL of the REST API, e.g. http://127.0.0.1:5000"),
+  region: text("region", "TIM_REGION", "Tencent region name, e.g. singapore"),
+  sdkAppId: Options.integer("sdkappid").pipe(
+    Options.withDescription("the app's SDKAppID (or TIM_SDKAPPID)"),
+    Options.withFallbackConfig(Config.integer("TIM_SDKAPPID")),
+    Options.optional
+  ),
+  identifier: text("identifier", "TIM_IDENTIFIER", "the App admin identifier, default administrator"),
+  secretKey: Options.redacted("secret-key").pipe(
+    Options.withDescription(
+      "the app's secret key; prefer the TIM_SECRET_KEY variable (a command line is visible to other users)"
+    ),
+    Options.withFallbackConfig(Config.redacted("TIM_SECRET_KEY")),
+    Options.optional
+  ),
+  json: Options.boolean("json").pipe(Options.withDescription("print one JSON object on stdout")),
+  rateLimit: Options.integer("rate-limit").pipe(
+    Options.withDescription("calls per second per API (default 200; 0 = unlimited)"),
+    Options.withDefault(200)
+  ),
+  concurrency: Options.integer("concurrency").pipe(
+    Options.withDescription("accounts (or file chunks) processed concurrently (default 8)"),
+    Options.withDefault(8)
+  )
+}
+
+/** The parsed connection options. */
+export interface Connection {
+  readonly endpoint: Option.Option<string>
+  readonly region: Option.Option<string>
+  readonly sdkAppId: Option.Option<number>
+  readonly identifier: Option.Option<string>
+  readonly secretKey: Option.Option<Redacted.Redacted<string>>
+  readonly json: boolean
+  readonly rateLimit: number
+  readonly concurrency: number
+}
+
+/** Where the commands go. */
+export type Target =
+  | { readonly _tag: "Embedded" }
+  | {
+      readonly _tag: "Remote"
+      readonly sdkAppId: number
+      readonly secretKey: Redacted.Redacted<string>
+      readonly identifier: string
+      readonly endpoint: string | undefined
+      readonly region: Region.Region | undefined
+    }
+
+/** Picks the target: the embedded emulator when nothing is set, otherwise a complete remote configuration. */
+export const target = (c: Connection): Effect.Effect<Target, UsageError> => {
+  if (c.rateLimit < 0) return Effect.fail(new UsageError({ message: "--rate-limit must be 0 (unlimited) or more" }))
+  if (c.concurrency < 1) return Effect.fail(new UsageError({ message: "--concurrency must be at least 1" }))
+  const any = [c.endpoint, c.region, c.sdkAppId, c.identifier, c.secretKey].some((o: Option.Option<unknown>) =>
+    Option.isSome(o)
+  )
+  if (!any) return Effect.succeed({ _tag: "Embedded" })
+  if (Option.isSome(c.endpoint) && Option.isSome(c.region)) {
+    return Effect.fail(new UsageError({ message: "give --endpoint (TIM_ENDPOINT) or --region (TIM_REGION), not both" }))
+  }
+  if (Option.isSome(c.region) && !Region.isRegion(c.region.value)) {
+    return Effect.fail(
+      new UsageError({
+        message: `unknown region ${JSON.stringify(c.region.value)} (known: ${Region.regions.join(", ")})`
+      })
+    )
+  }
+  if (Option.isNone(c.sdkAppId) || Option.isNone(c.secretKey)) {
+    const missing = [
+      Option.isNone(c.sdkAppId) ? "--sdkappid (TIM_SDKAPPID)" : undefined,
+      Option.isNone(c.secretKey) ? "--secret-key (TIM_SECRET_KEY)" : undefined
+    ].filter((s) => s !== undefined)
+    return Effect.fail(
+      new UsageError({
+        message: `a connection is partly configured: missing ${missing.join(" and ")} (set none of them to use the embedded emulator)`
+      })
+    )
+  }
+  return Effect.succeed({
+    _tag: "Remote",
+    sdkAppId: c.sdkAppId.value,
+    secretKey: c.secretKey.value,
+    identifier: Option.getOrElse(c.identifier, () => "administrator"),
+    endpoint: Option.getOrUndefined(c.endpoint),
+    region: Option.getOrUndefined(Option.filter(c.region, Region.isRegion))
+  })
+}
+
+/** Counts the HTTP requests sent through the client (the demo's calls/s). */
+export class CallCounter {
+  calls = 0
+}
+
+/** The HTTP client `tim` uses, counting requests into `counter` when given. */
+export const httpLayer = (counter?: CallCounter): Layer.Layer<HttpClient.HttpClient> =>
+  counter === undefined
+    ? NodeHttpClient.layerUndici
+    : Layer.effect(
+        HttpClient.HttpClient,
+        Effect.map(
+          HttpClient.HttpClient,
+          HttpClient.tapRequest(() =>
+            Effect.sync(() => {
+              counter.calls++
+            })
+          )
+        )
+      ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+
+const clientRateLimit = (perSecond: number) => (perSecond === 0 ? Number.POSITIVE_INFINITY : perSecond)
+
+/** The client layer for a remote target, or for an emulator at `baseUrl`. */
+export const clientLayer = (
+  options: {
+    readonly sdkAppId: number
+    readonly secretKey: Redacted.Redacted<string>
+    readonly identifier: string
+    readonly endpoint?: string | undefined
+    readonly region?: Region.Region | undefined
+    readonly rateLimit: number
+  },
+  counter?: CallCounter
+) =>
+  TimClient.layer({
+    sdkAppId: options.sdkAppId,
+    secretKey: options.secretKey,
+    identifier: options.identifier,
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    rateLimit: clientRateLimit(options.rateLimit)
+  }).pipe(Layer.provide(httpLayer(counter)))
+
+/** The embedded emulator with its state file in `./.tim/`, said once on stderr. */
+export const embeddedEmulator = (rateLimit: number) =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      yield* fs.makeDirectory(".tim", { recursive: true })
+      yield* Console.error(
+        `tim: no connection configured: using the embedded emulator (state in ./${embedded.stateFile}); set TIM_ENDPOINT or TIM_REGION, TIM_SDKAPPID and TIM_SECRET_KEY for a real app`
+      )
+      return Emulator.layer({
+        host: "127.0.0.1",
+        port: 0,
+        sdkAppId: embedded.sdkAppId,
+        secretKey: embedded.secretKey,
+        admins: [embedded.identifier],
+        stateFile: embedded.stateFile,
+        rateLimit
+      })
+    })
+  )
+
+/** `TimClient` and `Friends` for the chosen target. */
+export const layer = (c: Connection) =>
+  Layer.unwrapEffect(
+    Effect.map(target(c), (t) => {
+      const client =
+        t._tag === "Remote"
+          ? clientLayer({ ...t, rateLimit: c.rateLimit })
+          : Layer.unwrapEffect(
+              Effect.map(Emulator.Emulator, (emulator) =>
+                clientLayer({ ...embedded, endpoint: emulator.baseUrl, rateLimit: c.rateLimit })
+              )
+            ).pipe(Layer.provide(embeddedEmulator(c.rateLimit)))
+      return Friends.layer({ concurrency: c.concurrency }).pipe(Layer.provideMerge(client))
+    })
+  )

@@ -1,0 +1,92 @@
+/**
+ * `tim emulator`: the emulator as a foreground server.
+ */
+import { Command, Options } from "@effect/cli"
+import { Emulator } from "@effect-tim/emulator"
+import { Config, Effect, Option } from "effect"
+import { embedded } from "./connection.js"
+import { UsageError } from "./errors.js"
+
+const share = (name: string, what: string) =>
+  Options.float(name).pipe(Options.withDescription(`share of ${what}, 0 to 1 (default 0)`), Options.optional)
+
+/** `tim emulator`. */
+export const command = Command.make(
+  "emulator",
+  {
+    host: Options.text("host").pipe(
+      Options.withDescription("address to listen on (default 127.0.0.1)"),
+      Options.withDefault("127.0.0.1")
+    ),
+    port: Options.integer("port").pipe(
+      Options.withDescription("port to listen on (default 0: any free port)"),
+      Options.withDefault(0)
+    ),
+    sdkAppId: Options.integer("sdkappid").pipe(
+      Options.withDescription(`the app's SDKAppID (or TIM_SDKAPPID; default ${embedded.sdkAppId})`),
+      Options.withFallbackConfig(Config.integer("TIM_SDKAPPID")),
+      Options.withDefault(embedded.sdkAppId)
+    ),
+    secretKey: Options.redacted("secret-key").pipe(
+      Options.withDescription("the app's secret key; prefer TIM_SECRET_KEY (default: the embedded emulator's key)"),
+      Options.withFallbackConfig(Config.redacted("TIM_SECRET_KEY")),
+      Options.optional
+    ),
+    admins: Options.text("admin").pipe(
+      Options.withDescription("an App admin identifier; repeat for several (default administrator)"),
+      Options.repeated
+    ),
+    state: Options.text("state").pipe(
+      Options.withDescription("state file: loaded at start, saved at exit (default: in memory)"),
+      Options.optional
+    ),
+    rateLimit: Options.integer("rate-limit").pipe(
+      Options.withDescription("calls per second per API before 60007 (default 200; 0 = unlimited)"),
+      Options.withDefault(200)
+    ),
+    itemError: share("item-error", "batch items failing with a retryable code"),
+    requestError: share("request-error", "requests failing with a retryable code"),
+    http502: share("http502", "requests answered with HTTP 502"),
+    drop: share("drop", "connections dropped without an answer"),
+    latency: Options.integer("latency").pipe(
+      Options.withDescription("added latency in milliseconds (default 0)"),
+      Options.optional
+    ),
+    seed: Options.integer("seed").pipe(Options.withDescription("seed of the fault generator"), Options.optional)
+  },
+  (o) =>
+    Effect.gen(function* () {
+      const shares = { itemError: o.itemError, requestError: o.requestError, http502: o.http502, drop: o.drop }
+      for (const [name, value] of Object.entries(shares)) {
+        if (Option.isSome(value) && !(value.value >= 0 && value.value <= 1)) {
+          return yield* new UsageError({ message: `--${name} must be between 0 and 1, got ${value.value}` })
+        }
+      }
+      if (o.rateLimit < 0) return yield* new UsageError({ message: "--rate-limit must be 0 (unlimited) or more" })
+      if (Option.isSome(o.latency) && o.latency.value < 0) {
+        return yield* new UsageError({ message: "--latency must be 0 or more" })
+      }
+      const faults: Partial<Emulator.Faults> = {}
+      const f = faults as { -readonly [K in keyof Emulator.Faults]?: Emulator.Faults[K] }
+      if (Option.isSome(o.itemError)) f.itemError = o.itemError.value
+      if (Option.isSome(o.requestError)) f.requestError = o.requestError.value
+      if (Option.isSome(o.http502)) f.http502 = o.http502.value
+      if (Option.isSome(o.drop)) f.drop = o.drop.value
+      if (Option.isSome(o.latency)) f.latencyMs = o.latency.value
+      if (Option.isSome(o.seed)) f.seed = o.seed.value
+      yield* Emulator.run({
+        host: o.host,
+        port: o.port,
+        sdkAppId: o.sdkAppId,
+        secretKey: Option.getOrElse(o.secretKey, () => embedded.secretKey),
+        admins: o.admins.length > 0 ? o.admins : [embedded.identifier],
+        rateLimit: o.rateLimit,
+        faults,
+        ...(Option.isSome(o.state) ? { stateFile: o.state.value } : {})
+      })
+    })
+).pipe(
+  Command.withDescription(
+    "run the emulator in the foreground: prints its base URL first, stops on SIGINT/SIGTERM and saves its state"
+  )
+)

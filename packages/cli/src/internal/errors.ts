@@ -1,0 +1,10 @@
+/**
+ * The CLI's own failures: a usage problem (exit 1) and the signal that some items failed (exit 2).
+ */
+import { Data } from "effect"
+
+/** The command line or its input is invalid; nothing was sent. Exit code 1. */
+export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+
+/** The command ran but some items failed (they were printed). Exit code 2. */
+export class ItemsFailed extends Data.TaggedError("ItemsFailed")<{ readonly failed: number }> {}
