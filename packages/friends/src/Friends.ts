@@ -375,11 +375,39 @@ const validateUserId = Batch.validator(Fields.UserId, "toAccount")
 const validateAddItem = Batch.validator(Schema.typeSchema(FriendAdd.Item))
 const validateImportItem = Batch.validator(Schema.typeSchema(FriendImport.Item))
 const validateUpdateItem = Batch.validator(Schema.typeSchema(FriendUpdate.Item))
-const validateGroupNames = Schema.decodeUnknownEither(Schema.typeSchema(GroupAdd.GroupNames))
-const validateTags = Schema.decodeUnknownEither(
-  Schema.typeSchema(Schema.Struct({ tagList: FriendGetList.Request.fields.tagList }))
+const checkGroupNames = Batch.checker(Schema.typeSchema(GroupAdd.GroupNames), "names", true)
+const checkTags = Batch.checker(
+  Schema.typeSchema(Schema.Struct({ tags: FriendGetList.Request.fields.tagList })),
+  "tags"
 )
-const decodeUserId = Schema.decodeUnknownEither(Fields.UserId)
+const checkFromAccount = Batch.checker(Fields.UserId, "fromAccount")
+const checkGroupName = Batch.checker(Fields.GroupName, "name")
+
+/** Validates list names one by one and splits them into requests of at most 32 names. */
+const listNamesOf = (
+  api: Api.Any,
+  names: ReadonlyArray<string>
+): Effect.Effect<ReadonlyArray<Arr.NonEmptyReadonlyArray<string>>, InvalidRequest> =>
+  Effect.gen(function* () {
+    if (names.length === 0)
+      return yield* new InvalidRequest({ api: api.path, field: "names", reason: "no list names given" })
+    for (let i = 0; i < names.length; i++) {
+      const checked = checkGroupName(names[i])
+      if (Either.isLeft(checked))
+        return yield* new InvalidRequest({ api: api.path, field: `names.${i}`, reason: checked.left.reason })
+    }
+    return Arr.chunksOf(names, Limits.maxFriendLists)
+  })
+
+/** Fails with `InvalidRequest` (nothing sent) when a call-level input does not validate. */
+const orRefuse = <A>(
+  api: Api.Any,
+  checked: Either.Either<A, { readonly field: string; readonly reason: string }>
+): Effect.Effect<A, InvalidRequest> =>
+  Either.match(checked, {
+    onLeft: ({ field, reason }) => Effect.fail(new InvalidRequest({ api: api.path, field, reason })),
+    onRight: (a) => Effect.succeed(a)
+  })
 
 /** Drops the keys whose value is undefined (the schemas are exact about optional fields). */
 const compact = <A extends Record<string, unknown>>(a: A): Compact<A> => {
@@ -403,13 +431,7 @@ const customItems = (custom: Readonly<Record<string, string | number>> | undefin
   custom === undefined ? undefined : Object.entries(custom).map(([tag, value]) => ({ tag, value }))
 
 const fromAccountOf = (api: Api.Any, from: unknown): Effect.Effect<Fields.UserId, InvalidRequest> =>
-  Either.match(decodeUserId(from), {
-    onLeft: (error) =>
-      Effect.fail(
-        new InvalidRequest({ api: api.path, field: "fromAccount", reason: error.message.split("\n").at(-1)!.trim() })
-      ),
-    onRight: (names) => Effect.succeed(names)
-  })
+  orRefuse(api, checkFromAccount(from))
 
 const accountsOf = (toAccounts: ReadonlyArray<string>): ReadonlyArray<Batch.Prepared<Fields.UserId>> =>
   Batch.refuseDuplicates(
@@ -771,17 +793,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
     const getProfiles: Friends.Service["getProfiles"] = (from, toAccounts, tags) => {
       const itemError = Batch.itemErrorOf(FriendGetList.api)
       return Effect.gen(function* () {
-        const tagList = yield* Either.match(validateTags({ tagList: tags }), {
-          onLeft: (error) =>
-            Effect.fail(
-              new InvalidRequest({
-                api: FriendGetList.api.path,
-                field: "tags",
-                reason: error.message.split("\n").at(-1)!.trim()
-              })
-            ),
-          onRight: (r) => Effect.succeed(r.tagList)
-        })
+        const { tags: tagList } = yield* orRefuse(FriendGetList.api, checkTags({ tags }))
         return yield* bulk(
           "getProfiles",
           false,
@@ -914,17 +926,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
             field: "names",
             reason: `at most ${Limits.maxFriendLists} lists per account (got ${names.length} names)`
           })
-        const groupNames = yield* Either.match(validateGroupNames(names), {
-          onLeft: (error) =>
-            Effect.fail(
-              new InvalidRequest({
-                api: GroupAdd.api.path,
-                field: "names",
-                reason: error.message.split("\n").at(-1)!.trim()
-              })
-            ),
-          onRight: (names) => Effect.succeed(names)
-        })
+        const groupNames = yield* orRefuse(GroupAdd.api, checkGroupNames(names))
         return yield* withWriteLock(
           account,
           Effect.gen(function* () {
@@ -954,21 +956,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
     const removeLists: Friends.Service["removeLists"] = (from, names) =>
       Effect.gen(function* () {
         const account = yield* fromAccountOf(GroupDelete.api, from)
-        const chunks = yield* Effect.forEach(Arr.chunksOf(names, Limits.maxFriendLists), (chunk) =>
-          Either.match(validateGroupNames(chunk), {
-            onLeft: (error) =>
-              Effect.fail(
-                new InvalidRequest({
-                  api: GroupDelete.api.path,
-                  field: "names",
-                  reason: error.message.split("\n").at(-1)!.trim()
-                })
-              ),
-            onRight: (names) => Effect.succeed(names)
-          })
-        )
-        if (chunks.length === 0)
-          return yield* new InvalidRequest({ api: GroupDelete.api.path, field: "names", reason: "no list names given" })
+        const chunks = yield* listNamesOf(GroupDelete.api, names)
         return yield* withWriteLock(
           account,
           Effect.reduce(chunks, undefined as number | undefined, (sequence, groupNames) =>
@@ -990,19 +978,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           const r = yield* client.call(GroupGet.api, compact({ fromAccount: account, needFriend }))
           return r.lists.map(toList)
         }
-        const chunks = yield* Effect.forEach(Arr.chunksOf(names, Limits.maxFriendLists), (chunk) =>
-          Either.match(validateGroupNames(chunk), {
-            onLeft: (error) =>
-              Effect.fail(
-                new InvalidRequest({
-                  api: GroupGet.api.path,
-                  field: "names",
-                  reason: error.message.split("\n").at(-1)!.trim()
-                })
-              ),
-            onRight: (names) => Effect.succeed(names)
-          })
-        )
+        const chunks = yield* listNamesOf(GroupGet.api, names)
         const pages = yield* Effect.forEach(
           chunks,
           (groupNames) => client.call(GroupGet.api, compact({ fromAccount: account, needFriend, groupNames })),

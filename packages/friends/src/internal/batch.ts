@@ -38,15 +38,24 @@ export interface Plan<Item, R extends RawResult, A, E, ER> {
 
 /** Decodes with a compiled validator and turns the first issue into an `InvalidItem` for `target`. */
 export const validator = <A, I>(schema: Schema.Schema<A, I>, rootField = "item") => {
-  const decode = ParseResult.decodeUnknownEither(schema, { errors: "first" })
+  const decode = checker(schema, rootField)
   return (target: string, input: unknown): Either.Either<A, InvalidItem> =>
+    Either.mapLeft(decode(input), ({ field, reason }) => new InvalidItem({ target, field, reason }))
+}
+
+/** A compiled validator answering the first problem as a camelCase field path and a reason. */
+export const checker = <A, I>(schema: Schema.Schema<A, I>, rootField: string, prefixed = false) => {
+  const decode = ParseResult.decodeUnknownEither(schema, { errors: "first" })
+  return (input: unknown): Either.Either<A, { readonly field: string; readonly reason: string }> =>
     Either.mapLeft(decode(input), (error) => {
       const issue = ParseResult.ArrayFormatter.formatIssueSync(error)[0]
-      return new InvalidItem({
-        target,
-        field: issue === undefined || issue.path.length === 0 ? rootField : issue.path.map(String).join("."),
+      return {
+        field:
+          issue === undefined || issue.path.length === 0
+            ? rootField
+            : [...(prefixed ? [rootField] : []), ...issue.path.map(String)].join("."),
         reason: issue?.message ?? "invalid"
-      })
+      }
     })
 }
 
