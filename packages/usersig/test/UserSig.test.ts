@@ -34,19 +34,22 @@ const goDoc = (identifier: string, time: number, expire: number, userBuf?: strin
   }
 }
 
+/** The sign options of a golden vector. */
+const inputsOf = (c: GoldenCase): UserSig.SignOptions => ({
+  sdkAppId: c.sdkAppId,
+  secretKey: Redacted.make(c.secretKey),
+  identifier: c.identifier,
+  expireSeconds: c.expireSeconds,
+  userBuf: c.userBuf === null ? undefined : Buffer.from(c.userBuf, "base64")
+})
+
 const reasonOf = <A>(effect: Effect.Effect<A, UserSigError>) => Effect.map(Effect.flip(effect), (error) => error.reason)
 
 describe("UserSig.sign", () => {
   it.effect.each(cases)("golden vector: $name", (c) =>
     Effect.gen(function* () {
       yield* TestClock.setTime(c.nowMs)
-      const userSig = yield* UserSig.sign({
-        sdkAppId: c.sdkAppId,
-        secretKey: Redacted.make(c.secretKey),
-        identifier: c.identifier,
-        expireSeconds: c.expireSeconds,
-        userBuf: c.userBuf === null ? undefined : Buffer.from(c.userBuf, "base64")
-      })
+      const userSig = yield* UserSig.sign(inputsOf(c))
       assert.strictEqual(userSig, c.userSig)
     })
   )
@@ -54,13 +57,7 @@ describe("UserSig.sign", () => {
   it.effect.each(cases)("golden vector verifies: $name", (c) =>
     Effect.gen(function* () {
       yield* TestClock.setTime(c.nowMs)
-      const claims = yield* UserSig.verify({
-        sdkAppId: c.sdkAppId,
-        secretKey: Redacted.make(c.secretKey),
-        identifier: c.identifier,
-        userSig: c.userSig,
-        userBuf: c.userBuf === null ? undefined : Buffer.from(c.userBuf, "base64")
-      })
+      const claims = yield* UserSig.verify({ ...inputsOf(c), userSig: c.userSig })
       const issuedAt = Math.floor(c.nowMs / 1000)
       assert.strictEqual(claims.identifier, c.identifier)
       assert.strictEqual(claims.sdkAppId, c.sdkAppId)

@@ -10,6 +10,7 @@ import * as Redacted from "effect/Redacted"
 import type * as UserSig from "../UserSig.js"
 import { checkExpire, checkIdentifier, checkSdkAppId, checkSecretKey } from "../UserSig.js"
 import { UserSigError } from "../UserSigError.js"
+import type { UserSigner } from "../UserSigner.js"
 
 /** Resolved signer options. @internal */
 export interface SignerOptions {
@@ -21,14 +22,8 @@ export interface SignerOptions {
   readonly capacity: number
 }
 
-/** The service shape (mirrors `UserSigner.UserSigner.Service`). @internal */
-export interface SignerService {
-  readonly sdkAppId: number
-  readonly identifier: string
-  readonly expireSeconds: number
-  readonly sign: (identifier?: string) => Effect.Effect<Redacted.Redacted<string>, UserSigError>
-  readonly invalidate: (identifier?: string) => Effect.Effect<void>
-}
+/** The service shape. @internal */
+export type SignerService = UserSigner.Service
 
 interface Entry {
   /** Prebuilt success, so the cached path allocates nothing. */
