@@ -28,10 +28,7 @@ export declare namespace CallLimiter {
  *
  * @since 0.1.0
  */
-export class CallLimiter extends Context.Tag("@effect-tim/transport/CallLimiter")<
-  CallLimiter,
-  CallLimiter.Service
->() {}
+export class CallLimiter extends Context.Tag("@effect-tim/transport/CallLimiter")<CallLimiter, CallLimiter.Service>() {}
 
 /**
  * The window of the memory limiter: one second plus a 2% guard, so that the jitter between sending a call and the

@@ -149,7 +149,11 @@ export const make = (
       CallLimiter.makeMemory()
     )
     const { call, resolvePolicy } = internal.makeCall(
-      { ...settings, region: clientOptions.endpoint === undefined ? (clientOptions.region ?? "china") : undefined, retryInput },
+      {
+        ...settings,
+        region: clientOptions.endpoint === undefined ? (clientOptions.region ?? "china") : undefined,
+        retryInput
+      },
       signer,
       http,
       limiter
@@ -232,7 +236,9 @@ export const layerWithSigner = (
  *
  * @since 0.1.0
  */
-export const layer = (opts: Options): Layer.Layer<TimClient, OptionsError | UserSigError.UserSigError, HttpClient.HttpClient> =>
+export const layer = (
+  opts: Options
+): Layer.Layer<TimClient, OptionsError | UserSigError.UserSigError, HttpClient.HttpClient> =>
   layerWithSigner(opts).pipe(Layer.provide(UserSigner.layer(opts)))
 
 /**

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { FriendCheck, FriendAdd } from "@effect-tim/schema"
+import { FriendAdd, FriendCheck } from "@effect-tim/schema"
 import { Clock, Effect, Fiber, TestClock } from "effect"
 import { CallLimiter, TimClient } from "../src/index.js"
 import { checkOk, checkRequest, json, scripted, seedClient } from "./fixtures/scripted.js"
@@ -27,7 +27,8 @@ describe("CallLimiter.makeMemory", () => {
       yield* TestClock.adjust("1 second")
       yield* Fiber.join(fiber)
       assert.deepStrictEqual(starts, [0, 0, 0, 1000, 1000, 1000, 2000])
-    }))
+    })
+  )
 
   it.effect("a sliding window: no window of its length ever holds more than the limit", () =>
     Effect.gen(function* () {
@@ -51,7 +52,8 @@ describe("CallLimiter.makeMemory", () => {
       for (let i = 10; i < starts.length; i++) assert.isAtLeast(starts[i]! - starts[i - 10]!, 1000)
       // and it uses the whole limit: 50 calls within 4 windows after the first burst
       assert.isAtMost(starts[49]!, 4063)
-    }))
+    })
+  )
 
   it.effect("keys are independent", () =>
     Effect.gen(function* () {
@@ -61,7 +63,8 @@ describe("CallLimiter.makeMemory", () => {
       }).pipe(Effect.fork)
       yield* TestClock.adjust(0)
       assert.isDefined(fiber.unsafePoll())
-    }))
+    })
+  )
 })
 
 describe("TimClient rate limit", () => {
@@ -72,7 +75,10 @@ describe("TimClient rate limit", () => {
           ? checkOk(["bob"])
           : json({ ActionStatus: "OK", ErrorCode: 0, ResultItem: [] })
       )
-      const add = { fromAccount: "a", items: [{ toAccount: "b", addSource: "AddSource_Type_x" }] } as unknown as FriendAdd.Request
+      const add = {
+        fromAccount: "a",
+        items: [{ toAccount: "b", addSource: "AddSource_Type_x" }]
+      } as unknown as FriendAdd.Request
       const fiber = yield* Effect.gen(function* () {
         const client = yield* TimClient.TimClient
         yield* Effect.all(
@@ -94,7 +100,8 @@ describe("TimClient rate limit", () => {
       yield* TestClock.adjust(`${CallLimiter.defaultWindowMillis} millis`)
       assert.strictEqual(count("friend_check"), 5)
       yield* Fiber.join(fiber)
-    }))
+    })
+  )
 
   it.effect("Infinity means no limit; the default is 200 per second", () =>
     Effect.gen(function* () {
@@ -115,7 +122,8 @@ describe("TimClient rate limit", () => {
         })
       assert.strictEqual(yield* run(Number.POSITIVE_INFINITY), 250)
       assert.strictEqual(yield* run(), 200)
-    }))
+    })
+  )
 
   it.effect("uses a CallLimiter from the context when one is provided", () =>
     Effect.gen(function* () {
@@ -129,5 +137,6 @@ describe("TimClient rate limit", () => {
         )
       )
       assert.deepStrictEqual(keys, ["88888888/v4/sns/friend_check@7"])
-    }))
+    })
+  )
 })

@@ -1,19 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FriendCheck } from "@effect-tim/schema"
 import { UserSigner } from "@effect-tim/usersig"
-import {
-  Cause,
-  Effect,
-  Exit,
-  Fiber,
-  Layer,
-  Logger,
-  LogLevel,
-  Option,
-  Redacted,
-  TestClock,
-  Tracer
-} from "effect"
+import { Cause, Effect, Exit, Fiber, Layer, Logger, LogLevel, Option, Redacted, TestClock, Tracer } from "effect"
 import { TimClient } from "../src/index.js"
 import { checkOk, checkRequest, fail, type Reply, scripted } from "./fixtures/scripted.js"
 
@@ -121,7 +109,10 @@ describe("redaction", () => {
 
       const sigs = new Set(http.seen.map((s) => new URL(s.url).searchParams.get("usersig") ?? ""))
       assert.strictEqual(http.seen.length, 11)
-      assert.isTrue([...sigs].every((s) => s.length > 50), "the client sent real sigs")
+      assert.isTrue(
+        [...sigs].every((s) => s.length > 50),
+        "the client sent real sigs"
+      )
       assert.strictEqual(errors.length, 5)
       assert.deepStrictEqual(
         errors.slice(0, 5).map((e) => (e as { _tag: string })._tag),
@@ -170,5 +161,6 @@ describe("redaction", () => {
         assert.notInclude(text, secret)
         for (const sig of sigs) assert.notInclude(text, sig)
       }
-    }))
+    })
+  )
 })

@@ -53,16 +53,14 @@ describe("TimClient.call", () => {
         From_Account: "id",
         AddFriendItem: [{ To_Account: "id2", AddSource: "AddSource_Type_XXXXXXXX" }]
       })
-    }))
+    })
+  )
 
   it.effect("random is a uint32, fresh for every attempt, from 0 to 4294967295 inclusive", () =>
     Effect.gen(function* () {
       const edges = yield* against(
         [fail(30006), checkOk(["bob"])],
-        check().pipe(
-          TimClient.withRetry({ baseDelay: 0 }),
-          Effect.withRandom(Random.fixed([0, 0.5, 1]))
-        )
+        check().pipe(TimClient.withRetry({ baseDelay: 0 }), Effect.withRandom(Random.fixed([0, 0.5, 1])))
       )
       assert.deepStrictEqual(
         edges.seen.map((s) => new URL(s.url).searchParams.get("random")),
@@ -79,8 +77,12 @@ describe("TimClient.call", () => {
       assert.strictEqual(randoms.length, 300)
       for (const r of randoms) assert.isTrue(Number.isInteger(r) && r >= 0 && r <= 4294967295, String(r))
       assert.isAbove(new Set(randoms).size, 295)
-      assert.isTrue(randoms.some((r) => r >= 2 ** 31), "the upper half of the range is used")
-    }))
+      assert.isTrue(
+        randoms.some((r) => r >= 2 ** 31),
+        "the upper half of the range is used"
+      )
+    })
+  )
 
   it.effect("decodes the response into camelCase", () =>
     Effect.gen(function* () {
@@ -95,17 +97,22 @@ describe("TimClient.call", () => {
         value,
         Schema.decodeUnknownSync(FriendCheck.Response)(JSON.parse(typeof reply === "object" ? reply.body : ""))
       )
-    }))
+    })
+  )
 
   it.effect("FAIL envelopes and non-zero codes fail with the typed class; unknown codes keep code and info", () =>
     Effect.gen(function* () {
       const notFound = yield* against([fail(30003, "Err_SNS_AccountNotFound")], check())
-      assert.deepStrictEqual(notFound.exit, Exit.fail(new TimError.AccountNotFound({ info: "Err_SNS_AccountNotFound" })))
+      assert.deepStrictEqual(
+        notFound.exit,
+        Exit.fail(new TimError.AccountNotFound({ info: "Err_SNS_AccountNotFound" }))
+      )
       const okButCode = yield* against([json({ ActionStatus: "OK", ErrorCode: 30001, ErrorInfo: "bad" })], check())
       assert.deepStrictEqual(okButCode.exit, Exit.fail(new TimError.InvalidParameters({ info: "bad" })))
       const unknown = yield* against([fail(91234, "what")], check())
       assert.deepStrictEqual(unknown.exit, Exit.fail(new TimError.UnknownCode({ code: 91234, info: "what" })))
-    }))
+    })
+  )
 
   it.effect("60026 tells the user to check the region and names the host called", () =>
     Effect.gen(function* () {
@@ -123,7 +130,8 @@ describe("TimClient.call", () => {
       assert.include(error.message, "check the region")
       assert.include(error.message, "region singapore, host adminapisgp.im.qcloud.com")
       assert.isTrue(http.seen[0]?.url.startsWith("https://adminapisgp.im.qcloud.com/v4/sns/friend_check?"))
-    }))
+    })
+  )
 
   it.effect("transport failures are TransportErrors with their reason, never defects", () =>
     Effect.gen(function* () {
@@ -146,10 +154,11 @@ describe("TimClient.call", () => {
         assert.strictEqual(error.status, status)
         assert.strictEqual(error.api, "v4/sns/friend_check")
       }
-      const html = failureOf((yield* against([cases[0]![0]], check(), noRetry)).exit)
+      const html = failureOf((yield* against([cases[0]![0]], check(), noRetry)).exit) as TransportError.TransportError
       assert.include(html.message, "HTTP 502")
       assert.include(html.message, "502 Bad Gateway")
-    }))
+    })
+  )
 
   it.effect("a request that does not encode is an InvalidRequest and is never sent", () =>
     Effect.gen(function* () {
@@ -159,7 +168,8 @@ describe("TimClient.call", () => {
       assert.strictEqual(error.reason, "InvalidRequest")
       assert.include(error.message, "not a valid id!")
       assert.strictEqual(seen.length, 0)
-    }))
+    })
+  )
 
   it.effect("times out each attempt (default 5 s), then retries", () =>
     Effect.gen(function* () {
@@ -176,7 +186,8 @@ describe("TimClient.call", () => {
       yield* TestClock.adjust("5 seconds")
       assert.strictEqual(http.seen.length, 3)
       assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
-    }))
+    })
+  )
 
   it.effect("withTimeout sets the per-attempt timeout", () =>
     Effect.gen(function* () {
@@ -191,12 +202,17 @@ describe("TimClient.call", () => {
       const error = failureOf(yield* Fiber.await(fiber))
       assert.instanceOf(error, TransportError.TransportError)
       assert.strictEqual(error.reason, "Timeout")
-    }))
+    })
+  )
 })
 
 describe("TimClient retry", () => {
   /** Forks `check()` against `script` with every random draw 0.5 (jitter = half the ceiling). */
-  const forked = (script: ReadonlyArray<Reply>, options: TimClient.ClientOptions = {}, wrap = <A, E, R>(e: Effect.Effect<A, E, R>) => e) =>
+  const forked = (
+    script: ReadonlyArray<Reply>,
+    options: TimClient.ClientOptions = {},
+    wrap = <A, E, R>(e: Effect.Effect<A, E, R>) => e
+  ) =>
     Effect.gen(function* () {
       const http = scripted(script)
       const fiber = yield* wrap(check()).pipe(
@@ -223,7 +239,8 @@ describe("TimClient retry", () => {
       yield* TestClock.adjust("200 millis")
       assert.strictEqual(http.seen.length, 4)
       assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
-    }))
+    })
+  )
 
   it.effect("gives up after maxAttempts (5) with the last error; transient HTTP statuses are retried", () =>
     Effect.gen(function* () {
@@ -233,7 +250,8 @@ describe("TimClient retry", () => {
       assert.strictEqual(http.seen.length, 5)
       assert.instanceOf(error, TransportError.TransportError)
       assert.strictEqual(error.status, 503)
-    }))
+    })
+  )
 
   it.effect("final codes and other statuses fail at once", () =>
     Effect.gen(function* () {
@@ -243,7 +261,8 @@ describe("TimClient retry", () => {
         assert.isTrue(Exit.isFailure(yield* Fiber.await(fiber)))
         assert.strictEqual(http.seen.length, 1)
       }
-    }))
+    })
+  )
 
   it.effect("frequency-limit codes back off from backoffBaseDelay (500 ms at 0.5)", () =>
     Effect.gen(function* () {
@@ -253,7 +272,8 @@ describe("TimClient retry", () => {
       yield* TestClock.adjust("1 millis")
       assert.strictEqual(http.seen.length, 2)
       assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
-    }))
+    })
+  )
 
   it.effect("70050 waits at least a minute, and fails at once when the budget does not allow it", () =>
     Effect.gen(function* () {
@@ -267,7 +287,8 @@ describe("TimClient retry", () => {
       yield* TestClock.adjust("1 millis")
       assert.strictEqual(long.http.seen.length, 2)
       assert.isTrue(Exit.isSuccess(yield* Fiber.await(long.fiber)))
-    }))
+    })
+  )
 
   it.effect("the 10 s budget stops retries whose delay would exceed it", () =>
     Effect.gen(function* () {
@@ -276,7 +297,8 @@ describe("TimClient retry", () => {
       failureOf(yield* Fiber.await(fiber))
       // delays at 0.5: 1 s, 2 s, 4 s (7 s in all); the next, 8 s, would end after 10 s
       assert.strictEqual(http.seen.length, 4)
-    }))
+    })
+  )
 
   it.effect("70001 invalidates the signer's sig, re-signs once and retries, even with retries off", () =>
     Effect.gen(function* () {
@@ -315,7 +337,8 @@ describe("TimClient retry", () => {
       const twice = yield* run([fail(70001)])
       assert.instanceOf(failureOf(twice.exit), TimError.UserSigExpired)
       assert.deepStrictEqual(twice.sigs, ["sig1", "sig2"])
-    }))
+    })
+  )
 
   it.effect("withRetry overrides the client's policy per call, or turns retries off", () =>
     Effect.gen(function* () {
@@ -335,7 +358,8 @@ describe("TimClient retry", () => {
       assert.strictEqual(error.reason, "InvalidRequest")
       assert.include(error.message, "retry.maxAttempts")
       assert.strictEqual(bad.http.seen.length, 0)
-    }))
+    })
+  )
 
   it.effect("retryPolicy reports the policy in force", () =>
     Effect.gen(function* () {
@@ -351,7 +375,8 @@ describe("TimClient retry", () => {
         { retry: { baseDelay: "200 millis" } }
       )
       assert.deepStrictEqual(exit, Exit.succeed([5, 200, 3, undefined] as const))
-    }))
+    })
+  )
 
   it.effect("retrySchedule: exponential delays with full jitter, maxAttempts - 1 recurrences", () =>
     Effect.gen(function* () {
@@ -364,5 +389,6 @@ describe("TimClient retry", () => {
         Effect.withRandom(Random.fixed([0]))
       )
       assert.deepStrictEqual(Chunk.toReadonlyArray(zero).map(Duration.toMillis), [0, 0, 0])
-    }))
+    })
+  )
 })

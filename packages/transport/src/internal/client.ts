@@ -1,5 +1,5 @@
-import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientError, HttpClientResponse } from "@effect/platform"
+import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import type { Api } from "@effect-tim/schema"
 import { Envelope, TimError } from "@effect-tim/schema"
 import type { UserSigner } from "@effect-tim/usersig"
@@ -157,13 +157,19 @@ export const makeCall = (
   }
 
   const fromHttpError = (c: Compiled, error: HttpClientError.HttpClientError): TransportError => {
-    const cause = error.cause instanceof Error ? error.cause.message : error.cause === undefined ? "" : String(error.cause)
+    const cause =
+      error.cause instanceof Error ? error.cause.message : error.cause === undefined ? "" : String(error.cause)
     if (error._tag === "RequestError") {
       return error.reason === "Transport"
         ? transportError(c, "Connection", cause || "the connection failed")
         : transportError(c, "InvalidRequest", `${error.reason}: ${cause}`)
     }
-    return transportError(c, "Connection", `reading the response failed: ${cause || error.reason}`, error.response.status)
+    return transportError(
+      c,
+      "Connection",
+      `reading the response failed: ${cause || error.reason}`,
+      error.response.status
+    )
   }
 
   const readResponse = (c: Compiled, response: HttpClientResponse.HttpClientResponse) =>
@@ -195,15 +201,18 @@ export const makeCall = (
             { body }
           )
           return Effect.timeoutFail(
-            Effect.flatMap(Effect.mapError(client.execute(request), (e) => fromHttpError(c, e)), (response) => {
-              state.status = response.status
-              return readResponse(c, response).pipe(
-                Effect.catchIf(
-                  (e): e is HttpClientError.ResponseError => e._tag === "ResponseError",
-                  (e) => Effect.fail(fromHttpError(c, e))
+            Effect.flatMap(
+              Effect.mapError(client.execute(request), (e) => fromHttpError(c, e)),
+              (response) => {
+                state.status = response.status
+                return readResponse(c, response).pipe(
+                  Effect.catchIf(
+                    (e): e is HttpClientError.ResponseError => e._tag === "ResponseError",
+                    (e) => Effect.fail(fromHttpError(c, e))
+                  )
                 )
-              )
-            }),
+              }
+            ),
             {
               duration: timeout,
               onTimeout: () =>
