@@ -154,4 +154,3 @@ export const runFile = <R>(spec: FileSpec<R>, options: FileOptions) =>
       if (tally.failed > 0) return yield* new ItemsFailed({ failed: tally.failed })
     })
   )
-

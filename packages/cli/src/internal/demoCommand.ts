@@ -55,8 +55,13 @@ export const plan = (o: DemoOptions): ReadonlyArray<readonly [string, ReadonlyAr
     seen.add(key)
     pairs.push([from, to])
   }
-  for (let i = 0; i < repeats; i++) {
-    const [from, to] = pairs[Math.floor(random() * (o.relations - repeats))]!
+  const distinct = pairs.length
+  const repeated = new Set<number>()
+  while (repeated.size < repeats) {
+    const index = Math.floor(random() * distinct)
+    if (repeated.has(index)) continue
+    repeated.add(index)
+    const [from, to] = pairs[index]!
     pairs.push([to, from])
   }
   const byFrom = new Map<string, Array<string>>()

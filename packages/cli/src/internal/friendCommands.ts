@@ -3,11 +3,12 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Friends } from "@effect-tim/friends"
+import { Limits } from "@effect-tim/schema"
 import { Effect, Option, Stream } from "effect"
-import type * as BulkInput from "../BulkInput.js"
+import * as BulkInput from "../BulkInput.js"
 import { type ChunkResult, finish, rowsFailed, rowsOf, runFile } from "./bulk.js"
 import * as connection from "./connection.js"
-import { UsageError } from "./errors.js"
+import { type ItemsFailed, UsageError } from "./errors.js"
 import { printValue, table } from "./output.js"
 
 /** Runs a handler against the configured target. */
@@ -27,7 +28,11 @@ const optionalText = (name: string, description: string) =>
 const fileOptions = {
   file: optionalText("file", "read from,to[,remark,group,source,wording] rows from a CSV or JSON Lines file"),
   failures: optionalText("failures", "append every failed item to this CSV file (from,to,code,tag,info)"),
-  journal: optionalText("journal", "record finished chunks here; a rerun with the same journal skips them")
+  journal: optionalText("journal", "record finished chunks here; a rerun with the same journal skips them"),
+  chunkSize: Options.integer("chunk-size").pipe(
+    Options.withDescription("items per chunk of a file: one request, one journal entry (1 to 1000, default 1000)"),
+    Options.withDefault(Limits.maxItemsPerRequest)
+  )
 }
 
 /** FROM and at least one TO from the positional arguments. */
@@ -51,6 +56,7 @@ type Parsed = connection.Connection & {
   readonly file: Option.Option<string>
   readonly failures: Option.Option<string>
   readonly journal: Option.Option<string>
+  readonly chunkSize: number
 }
 
 /**
@@ -59,18 +65,25 @@ type Parsed = connection.Connection & {
 const bulk = <O extends Parsed>(
   key: string,
   o: O,
-  direct: (
-    from: string,
-    to: ReadonlyArray<string>
-  ) => Effect.Effect<void, UsageError | import("./errors.js").ItemsFailed, Friends.Friends>,
+  direct: (from: string, to: ReadonlyArray<string>) => Effect.Effect<void, UsageError | ItemsFailed, Friends.Friends>,
   chunk: (c: BulkInput.Chunk) => Effect.Effect<ChunkResult, never, Friends.Friends>
 ) =>
   Effect.gen(function* () {
     if (Option.isSome(o.file)) {
       if (o.accounts.length > 0) return yield* new UsageError({ message: "give accounts or --file, not both" })
+      if (!(o.chunkSize >= 1 && o.chunkSize <= Limits.maxItemsPerRequest)) {
+        return yield* new UsageError({ message: `--chunk-size must be 1 to ${Limits.maxItemsPerRequest}` })
+      }
       return yield* runFile(
-        { key, process: chunk },
-        { path: o.file.value, json: o.json, concurrency: o.concurrency, failures: o.failures, journal: o.journal }
+        { key: `${key} --chunk-size ${o.chunkSize}`, process: chunk },
+        {
+          path: o.file.value,
+          json: o.json,
+          concurrency: o.concurrency,
+          failures: o.failures,
+          journal: o.journal,
+          chunk: { ...BulkInput.defaultChunkOptions, maxItems: o.chunkSize }
+        }
       )
     }
     if (Option.isSome(o.journal) || Option.isSome(o.failures)) {
