@@ -10,7 +10,7 @@ import * as path from "node:path"
 import * as readline from "node:readline"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { binArgs, tim as inProcess } from "./helpers.js"
+import { binArgs, envFor, tim as inProcess } from "./helpers.js"
 
 interface Done {
   readonly code: number | null
