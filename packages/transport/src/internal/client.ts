@@ -8,6 +8,7 @@ import { Duration, Effect, Either, FiberRef, ParseResult, Random, Redacted, Sche
 import type { CallLimiter } from "../CallLimiter.js"
 import type { CallError, RetryPolicy } from "../TimClient.js"
 import { TransportError } from "../TransportError.js"
+import * as fastCodec from "./fastCodec.js"
 import * as retry from "./retry.js"
 
 /** Per-call retry override: `undefined` keeps the client's policy, `false` disables retries. */
@@ -33,19 +34,34 @@ interface Codec {
 
 const codecs = new WeakMap<Schema.Schema.AnyNoContext, Codec>()
 
+/** The compiled fast path when the schema allows one, with Effect's parser behind it for everything else. */
+const withFastPath = (
+  fast: fastCodec.Fast | undefined,
+  full: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
+) =>
+  fast === undefined
+    ? full
+    : (u: unknown) => {
+        const value = fast(u)
+        return value === fastCodec.Fallback ? full(u) : Either.right(value)
+      }
+
 const codecOf = (schema: Schema.Schema.AnyNoContext): Codec => {
   let codec = codecs.get(schema)
   if (codec === undefined) {
     codec = {
-      encode: Schema.encodeUnknownEither(schema, { errors: "all" }),
-      decode: Schema.decodeUnknownEither(schema, { errors: "all" })
+      encode: withFastPath(fastCodec.compile(schema.ast, false), Schema.encodeUnknownEither(schema, { errors: "all" })),
+      decode: withFastPath(fastCodec.compile(schema.ast, true), Schema.decodeUnknownEither(schema, { errors: "all" }))
     }
     codecs.set(schema, codec)
   }
   return codec
 }
 
-const decodeEnvelope = Schema.decodeUnknownEither(Envelope.Envelope)
+const decodeEnvelope = withFastPath(
+  fastCodec.compile(Envelope.Envelope.ast, true),
+  Schema.decodeUnknownEither(Envelope.Envelope)
+)
 
 interface Compiled {
   readonly path: string
@@ -146,8 +162,8 @@ export const makeCall = (
     if (Either.isLeft(envelope)) {
       return Either.left(transportError(c, "ResponseMismatch", `envelope: ${formatParseError(envelope.left)}`))
     }
-    if (Envelope.isFailure(envelope.right)) {
-      const { ErrorCode: code, ErrorInfo: info } = envelope.right
+    if (Envelope.isFailure(envelope.right as Envelope.Envelope)) {
+      const { ErrorCode: code, ErrorInfo: info } = envelope.right as Envelope.Envelope
       return Either.left(TimError.fromCode(code, regionCodes.has(code) ? `${info} (client calls ${where})` : info))
     }
     const response = c.response.decode(json)
