@@ -63,19 +63,17 @@ const oursInOneFiber = (ops: number) =>
 const signOurs = (i: number) =>
   Effect.runSync(UserSig.sign({ sdkAppId, secretKey, identifier: identifiers[i & 63]!, expireSeconds }))
 
-/** CPU time of this process in ns (not inflated when other processes take the cores). */
-const cpuNow = () => {
-  const { system, user } = process.cpuUsage()
-  return (user + system) * 1000
-}
+const mean = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0) / xs.length
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /**
  * Each round runs OPS operations per side, interleaved in slices of SLICE so that load from other processes hits
- * both sides alike. Both wall-clock and process CPU time are recorded; the CPU figures are the steadier ones on a
- * shared machine.
+ * all sides alike. Reported: ops/s over all slices (mean) and of the median slice, the ratio of the means, and the
+ * median of the per-slice ratios (official slice time / ours, the neighbouring slice), which shrugs off bursts of
+ * outside load.
  */
 const signBench = () => {
-  const SLICE = 1_000
+  const SLICE = 200
   const sides = {
     official: (ops: number) => {
       for (let i = 0; i < ops; i++) official.genUserSig(identifiers[i & 63]!, expireSeconds)
@@ -88,41 +86,33 @@ const signBench = () => {
   type Side = keyof typeof sides
   const names = Object.keys(sides) as Array<Side>
   for (const side of names) sides[side](5_000) // warm-up
-  const wall: Record<Side, Array<number>> = { official: [], fiber: [], runSync: [] }
-  const cpu: Record<Side, Array<number>> = { official: [], fiber: [], runSync: [] }
+  // ns per op of each slice, per side
+  const slices: Record<Side, Array<number>> = { official: [], fiber: [], runSync: [] }
   for (let round = 0; round < ROUNDS; round++) {
-    const w: Record<Side, number> = { official: 0, fiber: 0, runSync: 0 }
-    const c: Record<Side, number> = { official: 0, fiber: 0, runSync: 0 }
     for (let done = 0; done < OPS; done += SLICE) {
       for (const side of names) {
-        const w0 = now()
-        const c0 = cpuNow()
+        const start = now()
         sides[side](SLICE)
-        c[side] += cpuNow() - c0
-        w[side] += Number(now() - w0)
+        slices[side].push(Number(now() - start) / SLICE)
       }
     }
-    for (const side of names) {
-      wall[side].push(w[side] / OPS)
-      cpu[side].push(c[side] / OPS)
-    }
   }
-  const mean = (xs: Array<number>) => xs.reduce((a, b) => a + b, 0) / xs.length
   const line = (name: string, side: Side) => {
-    const nsCpu = mean(cpu[side])
-    const nsWall = mean(wall[side])
-    const ratio =
-      side === "official"
-        ? ""
-        : `  ratio ${(mean(cpu.official) / nsCpu).toFixed(2)}x cpu, ${(mean(wall.official) / nsWall).toFixed(2)}x wall`
-    return `  ${name.padEnd(36)} ${fmt(1e9 / nsCpu).padStart(8)} ops/s cpu  ${fmt(1e9 / nsWall).padStart(8)} ops/s wall${ratio}`
+    const figures = `${fmt(1e9 / mean(slices[side])).padStart(8)} ops/s (median slice ${fmt(1e9 / median(slices[side]))})`
+    if (side === "official") return `  ${name.padEnd(34)} ${figures}`
+    const pairRatio = median(slices.official.map((o, i) => o / slices[side][i]!))
+    const meanRatio = mean(slices.official) / mean(slices[side])
+    return `  ${name.padEnd(34)} ${figures}  ratio ${pairRatio.toFixed(2)}x (median of slices), ${meanRatio.toFixed(2)}x (means)`
   }
   console.log(`sign: ${ROUNDS} rounds x ${fmt(OPS)} ops per side, interleaved in slices of ${fmt(SLICE)}`)
   console.log(line("tls-sig-api-v2 genUserSig", "official"))
   console.log(line("UserSig.sign, in one fiber", "fiber"))
   console.log(line("UserSig.sign, Effect.runSync each", "runSync"))
-  const perRound = cpu.official.map((o, i) => (o / cpu.fiber[i]!).toFixed(2)).join("  ")
-  console.log(`  per-round cpu ratio (official / in one fiber): ${perRound}`)
+  const perRound = Array.from({ length: ROUNDS }, (_, round) => {
+    const part = (side: Side) => mean(slices[side].slice((round * OPS) / SLICE, ((round + 1) * OPS) / SLICE))
+    return (part("official") / part("fiber")).toFixed(2)
+  })
+  console.log(`  per-round ratio of means (official / in one fiber): ${perRound.join("  ")}`)
 }
 
 /** Where the time of one sign goes (µs per step, same document). */

@@ -8,9 +8,9 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type * as UserSig from "../UserSig.js"
-import { checkExpire, checkIdentifier, checkSdkAppId, checkSecretKey } from "../UserSig.js"
 import { UserSigError } from "../UserSigError.js"
 import type { UserSigner } from "../UserSigner.js"
+import { checkExpire, checkIdentifier, checkSdkAppId, checkSecretKey } from "./userSig.js"
 
 /** Resolved signer options. @internal */
 export interface SignerOptions {
