@@ -437,7 +437,8 @@ const accountsOf = (toAccounts: ReadonlyArray<string>): ReadonlyArray<Batch.Prep
   Batch.refuseDuplicates(
     toAccounts.map((raw) => {
       const target = targetOf(raw)
-      return { target, item: validateUserId(target, raw) }
+      // The allocation-free check first; the schema only runs to explain a failure.
+      return { target, item: Fields.isUserId(raw) ? Either.right(raw) : validateUserId(target, raw) }
     })
   )
 

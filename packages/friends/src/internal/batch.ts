@@ -124,8 +124,8 @@ export const run = <Item, R extends RawResult, A, E, ER>(
     })
     let retries = 0
     const client = yield* TimClient.TimClient
-    const policy = yield* client.retryPolicy
-    const driver = policy === undefined ? undefined : yield* Schedule.driver(TimClient.retrySchedule(policy))
+    // The schedule is only built once some item needs a retry (most calls never do).
+    let driver: Schedule.ScheduleDriver<number, unknown> | undefined
 
     const sendChunk = (indices: Arr.NonEmptyReadonlyArray<number>) =>
       plan.send(Arr.map(indices, (i) => (prepared[i]!.item as Either.Right<InvalidItem, Item>).right)).pipe(
@@ -159,11 +159,17 @@ export const run = <Item, R extends RawResult, A, E, ER>(
       )
 
     while (pending.length > 0) {
-      const rounds = yield* Effect.forEach(Arr.chunksOf(pending, plan.chunkSize), sendChunk, {
-        concurrency: plan.concurrency
-      })
-      const again = rounds.flat()
-      if (again.length === 0 || driver === undefined) break
+      const chunks = Arr.chunksOf(pending, plan.chunkSize)
+      const again =
+        chunks.length === 1
+          ? yield* sendChunk(chunks[0]!)
+          : (yield* Effect.forEach(chunks, sendChunk, { concurrency: plan.concurrency })).flat()
+      if (again.length === 0) break
+      if (driver === undefined) {
+        const policy = yield* client.retryPolicy
+        if (policy === undefined) break
+        driver = yield* Schedule.driver(TimClient.retrySchedule(policy))
+      }
       const proceed = yield* driver.next(again.length).pipe(
         Effect.as(true),
         Effect.orElseSucceed(() => false)
