@@ -2,8 +2,9 @@
  * A tiny request helper for the emulator's tests: signs with `UserSig.sign` and POSTs with `fetch` (it does not
  * use the transport package, so the emulator is tested on its own).
  */
+import { type Api, Envelope } from "@effect-tim/schema"
 import { UserSig } from "@effect-tim/usersig"
-import { Effect, Redacted } from "effect"
+import { Effect, Redacted, Schema } from "effect"
 import { Emulator } from "../src/index.js"
 
 /** A signed admin UserSig for the test app (valid one day from the current Clock time). */
@@ -54,7 +55,8 @@ export const request = (baseUrl: string, path: string, json?: unknown, options?:
     const method = options?.method ?? "POST"
     const body = method === "GET" || method === "HEAD" ? undefined : (options?.body ?? JSON.stringify(json ?? {}))
     return yield* Effect.promise(async (): Promise<Reply> => {
-      const response = await fetch(`${baseUrl}/${path.replace(/^\//, "")}?${search}`, { method, body })
+      const init: RequestInit = body === undefined ? { method } : { method, body: body as BodyInit }
+      const response = await fetch(`${baseUrl}/${path.replace(/^\//, "")}?${search}`, init)
       const text = await response.text()
       let parsed: unknown
       try {
@@ -73,10 +75,12 @@ export const call = (path: string, json?: unknown, options?: RequestOptions) =>
   )
 
 let counter = 0
+/** Up to ten named fresh ids (typed as present, for destructuring), then the rest. */
+export type Ids = [string, string, string, string, string, string, string, string, string, string, ...Array<string>]
 /** Fresh UserIDs for one test, so tests sharing an emulator do not see each other's accounts. */
-export const ids = (n: number, prefix = "u"): Array<string> => {
+export const ids = (n: number, prefix = "u"): Ids => {
   const run = `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`
-  return Array.from({ length: n }, (_, i) => `${run}_${i}`)
+  return Array.from({ length: n }, (_, i) => `${run}_${i}`) as Ids
 }
 
 /** Imports accounts, optionally setting their AllowType. */
@@ -98,3 +102,16 @@ export const importAccounts = (userIds: ReadonlyArray<string>, allowType?: strin
 
 /** Redacted helper for other apps' keys. */
 export const key = (s: string) => Redacted.make(s)
+
+/**
+ * Calls an API and decodes its answer with the schema package: the envelope always, and `api.Response` when
+ * the call succeeded (ErrorCode 0), which checks the answer has the documented shape.
+ */
+export const callApi = <A extends Api.Any>(api: A, body: unknown) =>
+  Effect.gen(function* () {
+    const json = yield* call(api.path, body)
+    const envelope = Schema.decodeUnknownSync(Envelope.Envelope)(json)
+    const response: Api.ResponseOf<A> | undefined =
+      envelope.ErrorCode === 0 ? Schema.decodeUnknownSync(api.Response)(json) : undefined
+    return { envelope, response: response as Api.ResponseOf<A>, json }
+  })

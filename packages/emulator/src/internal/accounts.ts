@@ -13,7 +13,10 @@ import {
   PortraitSet,
   TimError
 } from "@effect-tim/schema"
-import { decoder, encoder, Invalid } from "./decode.js"
+import { decoder, Invalid, wire } from "./decode.js"
+
+type WireItem = Record<string, unknown>
+
 import {
   type Ctx,
   Failure,
@@ -43,7 +46,7 @@ const importOne = (ctx: Ctx, userId: string, nick?: string, faceUrl?: string): v
 }
 
 const importRequest = decoder(AccountImport.Request)
-const encodeEmpty = encoder(AccountImport.Response)
+const encodeEmpty = wire(AccountImport.Response)
 
 const accountImport: Handler = (body, ctx) => {
   const request = importRequest(body)
@@ -52,7 +55,7 @@ const accountImport: Handler = (body, ctx) => {
   return encodeEmpty({})
 }
 
-const encodeMulti = encoder(MultiAccountImport.Response)
+const encodeMulti = wire(MultiAccountImport.Response)
 
 const multiAccountImport: Handler = (body, ctx) => {
   const raw = itemArray(body, "Accounts", Limits.maxAccountItems, invalidCode)
@@ -63,7 +66,7 @@ const multiAccountImport: Handler = (body, ctx) => {
       failAccounts.push(typeof entry === "string" ? entry : String(entry))
     } else importOne(ctx, entry)
   }
-  return encodeMulti({ failAccounts })
+  return encodeMulti({ FailAccounts: failAccounts })
 }
 
 /** Runs `each` over `{UserID}` items, answering invalid ones and injected faults per item. */
@@ -71,43 +74,43 @@ const forEachUser = (
   ctx: Ctx,
   body: Record<string, unknown>,
   key: string,
-  each: (userId: string) => { resultCode: number; resultInfo: string; accountStatus?: "Imported" | "NotImported" }
+  each: (userId: string) => { ResultCode: number; ResultInfo: string; AccountStatus?: "Imported" | "NotImported" }
 ) => {
   const raw = itemArray(body, key, Limits.maxAccountItems, invalidCode)
   if (raw === undefined || raw instanceof Failure) return raw ?? illegal(`${key} is missing`)
   return raw.map((entry) => {
     const userId = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).UserID : undefined
     if (typeof userId !== "string")
-      return { userId: "", resultCode: invalidCode, resultInfo: "UserID must be a string" }
+      return { UserID: "", ResultCode: invalidCode, ResultInfo: "UserID must be a string" }
     const problem = userIdProblem(userId)
-    if (problem !== undefined) return { userId, resultCode: invalidCode, resultInfo: problem }
+    if (problem !== undefined) return { UserID: userId, ResultCode: invalidCode, ResultInfo: problem }
     const fault = itemFault(ctx)
-    if (fault !== undefined) return { userId, resultCode: fault.code, resultInfo: faultInfo(fault) }
-    return { userId, ...each(userId) }
+    if (fault !== undefined) return { UserID: userId, ResultCode: fault.code, ResultInfo: faultInfo(fault) }
+    return { UserID: userId, ...each(userId) }
   })
 }
 
-const encodeCheck = encoder(AccountCheck.Response)
+const encodeCheck = wire(AccountCheck.Response)
 
 const accountCheck: Handler = (body, ctx) => {
   const resultItems = forEachUser(ctx, body, "CheckItem", (userId) => ({
-    resultCode: 0,
-    resultInfo: "",
-    accountStatus: ctx.state.accounts.has(userId) ? "Imported" : "NotImported"
+    ResultCode: 0,
+    ResultInfo: "",
+    AccountStatus: ctx.state.accounts.has(userId) ? "Imported" : "NotImported"
   }))
-  return resultItems instanceof Failure ? resultItems : encodeCheck({ resultItems })
+  return resultItems instanceof Failure ? resultItems : encodeCheck({ ResultItem: resultItems })
 }
 
-const encodeDelete = encoder(AccountDelete.Response)
+const encodeDelete = wire(AccountDelete.Response)
 
 const accountDelete: Handler = (body, ctx) => {
   const resultItems = forEachUser(ctx, body, "DeleteItem", (userId) => {
     deleteAccount(ctx.state, userId)
-    return { resultCode: 0, resultInfo: "" }
+    return { ResultCode: 0, ResultInfo: "" }
   })
   if (resultItems instanceof Failure) return resultItems
   touch(ctx.state)
-  return encodeDelete({ resultItems })
+  return encodeDelete({ ResultItem: resultItems })
 }
 
 const setRequest = decoder(PortraitSet.Request)
@@ -128,7 +131,7 @@ const portraitSet: Handler = (body, ctx) => {
 }
 
 const getEnvelope = decoder(PortraitGet.Request.omit("toAccounts"))
-const encodeGet = encoder(PortraitGet.Response)
+const encodeGet = wire(PortraitGet.Response)
 
 const portraitGet: Handler = (body, ctx) => {
   const env = getEnvelope(body)
@@ -136,7 +139,7 @@ const portraitGet: Handler = (body, ctx) => {
   const raw = itemArray(body, "To_Account", Limits.maxAccountItems, invalidCode)
   if (raw === undefined || raw instanceof Failure) return raw ?? illegal("To_Account is missing")
   const failed: Array<string> = []
-  const userProfileItems = raw.map((entry): PortraitGet.UserProfileItem => {
+  const userProfileItems = raw.map((entry): WireItem => {
     const toAccount = typeof entry === "string" ? entry : ""
     const problem = typeof entry === "string" ? userIdProblem(entry) : "To_Account entries must be strings"
     const fault = problem === undefined ? itemFault(ctx) : undefined
@@ -149,7 +152,7 @@ const portraitGet: Handler = (body, ctx) => {
           : fault !== undefined
             ? [fault.code, faultInfo(fault)]
             : [notImported, "the account has not been imported"]
-      return { toAccount, profileItems: [], resultCode, resultInfo }
+      return { To_Account: toAccount, ProfileItem: [], ResultCode: resultCode, ResultInfo: resultInfo }
     }
     const profileItems: Array<{ Tag: string; Value: string }> = []
     for (const tag of env.tagList) {
@@ -157,9 +160,9 @@ const portraitGet: Handler = (body, ctx) => {
       else if (tag === "Tag_Profile_IM_Nick" && account.nick !== undefined)
         profileItems.push({ Tag: tag, Value: account.nick })
     }
-    return { toAccount, profileItems, resultCode: 0, resultInfo: "" }
+    return { To_Account: toAccount, ProfileItem: profileItems, ResultCode: 0, ResultInfo: "" }
   })
-  return encodeGet({ userProfileItems, ...failAccount(failed) })
+  return encodeGet({ UserProfileItem: userProfileItems, ...failAccount(failed) })
 }
 
 /** The account and profile routes. */

@@ -51,55 +51,58 @@ export const make = (config: AuthConfig) => {
   const cache = new Map<string, UserSig.Claims>()
   const sdkAppIdText = String(config.sdkAppId)
 
-  const verifySig = (identifier: string, userSig: string, nowSeconds: number): Effect.Effect<void, Rejection> => {
-    const cached = cache.get(userSig)
-    if (cached !== undefined) {
-      if (cached.identifier !== identifier) {
-        return Effect.fail(
-          reject(
-            TimError.UserSigIdentifierMismatch,
-            `UserSig is for identifier ${JSON.stringify(cached.identifier)}, expected ${JSON.stringify(identifier)}`
-          )
-        )
-      }
-      if (nowSeconds > cached.expiresAt) {
-        cache.delete(userSig)
-        return Effect.fail(
-          reject(TimError.UserSigExpired, `UserSig expired at ${cached.expiresAt} (Unix seconds), now is ${nowSeconds}`)
-        )
-      }
-      return Effect.void
+  /** The rejection of a cached (already verified) sig: identifier and expiry are checked on every use. */
+  const checkCached = (cached: UserSig.Claims, identifier: string, userSig: string, nowSeconds: number) => {
+    if (cached.identifier !== identifier) {
+      return reject(
+        TimError.UserSigIdentifierMismatch,
+        `UserSig is for identifier ${JSON.stringify(cached.identifier)}, expected ${JSON.stringify(identifier)}`
+      )
     }
-    return UserSig.verify({ sdkAppId: config.sdkAppId, secretKey: config.secretKey, identifier, userSig }).pipe(
-      Effect.matchEffect({
-        onFailure: (error) => Effect.fail<Rejection>({ code: codeOfReason(error.reason), info: error.message }),
-        onSuccess: (claims) =>
-          Effect.sync(() => {
-            if (cache.size >= maxCacheEntries) cache.clear()
-            cache.set(userSig, claims)
-          })
-      })
-    )
+    if (nowSeconds > cached.expiresAt) {
+      cache.delete(userSig)
+      return reject(
+        TimError.UserSigExpired,
+        `UserSig expired at ${cached.expiresAt} (Unix seconds), now is ${nowSeconds}`
+      )
+    }
+    return undefined
   }
 
-  /** Checks the query string of a request at the given time (Unix seconds). */
-  const check = (params: URLSearchParams, nowSeconds: number): Effect.Effect<string, Rejection> => {
+  const verifySig = (identifier: string, userSig: string): Effect.Effect<Rejection | undefined> =>
+    UserSig.verify({ sdkAppId: config.sdkAppId, secretKey: config.secretKey, identifier, userSig }).pipe(
+      Effect.match({
+        onFailure: (error): Rejection | undefined => ({ code: codeOfReason(error.reason), info: error.message }),
+        onSuccess: (claims) => {
+          if (cache.size >= maxCacheEntries) cache.clear()
+          cache.set(userSig, claims)
+          return undefined
+        }
+      })
+    )
+
+  /** Checks the query string of a request at the given time (Unix seconds): a rejection, or undefined. */
+  const check = (params: URLSearchParams, nowSeconds: number): Effect.Effect<Rejection | undefined> => {
     const sdkAppId = params.get("sdkappid")
     if (sdkAppId === null || sdkAppId === "")
-      return Effect.fail(reject(TimError.SdkAppIdMissing, "sdkappid is missing"))
+      return Effect.succeed(reject(TimError.SdkAppIdMissing, "sdkappid is missing"))
     if (sdkAppId !== sdkAppIdText) {
-      return Effect.fail(reject(TimError.InvalidSdkAppId, `sdkappid ${JSON.stringify(sdkAppId)} is not this app's`))
+      return Effect.succeed(
+        reject(TimError.InvalidSdkAppId, `sdkappid ${JSON.stringify(sdkAppId.slice(0, 20))} is not this app's`)
+      )
     }
     const identifier = params.get("identifier")
     if (identifier === null || identifier === "") {
-      return Effect.fail(reject(TimError.InvalidUrlParameters, "identifier is missing"))
+      return Effect.succeed(reject(TimError.InvalidUrlParameters, "identifier is missing"))
     }
     if (!config.admins.has(identifier)) {
-      return Effect.fail(reject(TimError.AdminRequired, `identifier ${JSON.stringify(identifier)} is not an app admin`))
+      return Effect.succeed(
+        reject(TimError.AdminRequired, `identifier ${JSON.stringify(identifier.slice(0, 40))} is not an app admin`)
+      )
     }
     const userSig = params.get("usersig")
     if (userSig === null || userSig === "") {
-      return Effect.fail(reject(TimError.InvalidUrlParameters, "usersig is missing"))
+      return Effect.succeed(reject(TimError.InvalidUrlParameters, "usersig is missing"))
     }
     const random = params.get("random")
     const checkRest = (): Rejection | undefined => {
@@ -110,12 +113,9 @@ export const make = (config: AuthConfig) => {
       if (contentType !== "json") return reject(TimError.InvalidUrlParameters, "contenttype must be json")
       return undefined
     }
-    return verifySig(identifier, userSig, nowSeconds).pipe(
-      Effect.flatMap(() => {
-        const rejection = checkRest()
-        return rejection === undefined ? Effect.succeed(identifier) : Effect.fail(rejection)
-      })
-    )
+    const cached = cache.get(userSig)
+    if (cached !== undefined) return Effect.succeed(checkCached(cached, identifier, userSig, nowSeconds) ?? checkRest())
+    return Effect.map(verifySig(identifier, userSig), (rejection) => rejection ?? checkRest())
   }
 
   return { check, clearCache: () => cache.clear() }

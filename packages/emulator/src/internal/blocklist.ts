@@ -3,7 +3,10 @@
  * Blocking removes the friendship in both directions and any pending request between the two accounts.
  */
 import { BlocklistAdd, BlocklistCheck, BlocklistDelete, BlocklistGet, Limits, TimError } from "@effect-tim/schema"
-import { decoder, encoder, Invalid } from "./decode.js"
+import { decoder, Invalid, wire } from "./decode.js"
+
+type WireItem = Record<string, unknown>
+
 import { forEachTarget } from "./friends.js"
 import { accountNotString, Failure, failAccount, fromAccount, type Handler, invalid, type Route } from "./handler.js"
 import { removeFriend, touch } from "./state.js"
@@ -12,7 +15,7 @@ const invalidCode = TimError.InvalidParameters.code
 const notFound = TimError.AccountNotFound.code
 
 const addEnvelope = decoder(BlocklistAdd.Request.omit("toAccounts"))
-const encodeResultItems = encoder(BlocklistAdd.Response)
+const encodeResultItems = wire(BlocklistAdd.Response)
 
 const blocklistAdd: Handler = (body, ctx) => {
   const env = addEnvelope(body)
@@ -37,7 +40,7 @@ const blocklistAdd: Handler = (body, ctx) => {
   })
   if (results instanceof Failure) return results
   touch(ctx.state)
-  return encodeResultItems({ resultItems: results.resultItems, ...failAccount(results.failed) })
+  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
 }
 
 const deleteEnvelope = decoder(BlocklistDelete.Request.omit("toAccounts"))
@@ -58,11 +61,11 @@ const blocklistDelete: Handler = (body, ctx) => {
   })
   if (results instanceof Failure) return results
   touch(ctx.state)
-  return encodeResultItems({ resultItems: results.resultItems, ...failAccount(results.failed) })
+  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
 }
 
 const getRequest = decoder(BlocklistGet.Request)
-const encodeGet = encoder(BlocklistGet.Response)
+const encodeGet = wire(BlocklistGet.Response)
 
 const blocklistGet: Handler = (body, ctx) => {
   const request = getRequest(body)
@@ -72,18 +75,22 @@ const blocklistGet: Handler = (body, ctx) => {
   const total = from.blocked.size
   const start = Math.min(request.startIndex, total)
   const end = Math.min(start + request.maxLimited, total)
-  const blockedItems: Array<BlocklistGet.BlockedItem> = []
+  const blockedItems: Array<WireItem> = []
   let index = 0
   for (const [toAccount, addBlackTimeStamp] of from.blocked) {
     if (index >= end) break
     if (index++ < start) continue
-    blockedItems.push({ toAccount, addBlackTimeStamp })
+    blockedItems.push({ To_Account: toAccount, AddBlackTimeStamp: addBlackTimeStamp })
   }
-  return encodeGet({ blockedItems, startIndex: end >= total ? 0 : end, currentSequence: from.seq.block })
+  return encodeGet({
+    BlackListItem: blockedItems,
+    StartIndex: end >= total ? 0 : end,
+    CurruentSequence: from.seq.block
+  })
 }
 
 const checkEnvelope = decoder(BlocklistCheck.Request.omit("toAccounts"))
-const encodeCheck = encoder(BlocklistCheck.Response)
+const encodeCheck = wire(BlocklistCheck.Response)
 
 const blocklistCheck: Handler = (body, ctx) => {
   const env = checkEnvelope(body)
@@ -91,7 +98,7 @@ const blocklistCheck: Handler = (body, ctx) => {
   const from = fromAccount(ctx, env.fromAccount)
   if (from instanceof Failure) return from
   const both = env.checkType === "BlackCheckResult_Type_Both"
-  const checkItems: Array<BlocklistCheck.CheckItem> = []
+  const checkItems: Array<WireItem> = []
   const results = forEachTarget(
     ctx,
     body,
@@ -108,14 +115,19 @@ const blocklistCheck: Handler = (body, ctx) => {
         : backward
           ? "BlackCheckResult_Type_BWithA"
           : "BlackCheckResult_Type_NO"
-      checkItems.push({ toAccount, relation, resultCode: 0, resultInfo: "" })
+      checkItems.push({ To_Account: toAccount, Relation: relation, ResultCode: 0, ResultInfo: "" })
       return [0, ""]
     },
     (toAccount, resultCode, resultInfo) =>
-      checkItems.push({ toAccount, relation: "BlackCheckResult_Type_NO", resultCode, resultInfo })
+      checkItems.push({
+        To_Account: toAccount,
+        Relation: "BlackCheckResult_Type_NO",
+        ResultCode: resultCode,
+        ResultInfo: resultInfo
+      })
   )
   if (results instanceof Failure) return results
-  return encodeCheck({ checkItems, ...failAccount(results.failed) })
+  return encodeCheck({ BlackListCheckItem: checkItems, ...failAccount(results.failed) })
 }
 
 /** The blocklist routes. */

@@ -14,7 +14,10 @@ import {
   Limits,
   TimError
 } from "@effect-tim/schema"
-import { decoder, encoder, Invalid } from "./decode.js"
+import { decoder, Invalid, wire } from "./decode.js"
+
+type WireItem = Record<string, unknown>
+
 import {
   accountArray,
   accountNotString,
@@ -75,7 +78,7 @@ const link = (owner: Account, to: string, friend: Friend): void => {
 
 const addEnvelope = decoder(FriendAdd.Request.omit("items"))
 const addItem = decoder(FriendAdd.Item)
-const encodeResultItems = encoder(FriendAdd.Response)
+const encodeResultItems = wire(FriendAdd.Response)
 
 const addOne = (ctx: Ctx, from: Account, item: FriendAdd.Item, single: boolean, force: boolean): Outcome => {
   const { limits } = ctx.config
@@ -147,7 +150,7 @@ const friendAdd: Handler = (body, ctx) => {
     results.push(item.toAccount, resultCode, info)
   }
   touch(ctx.state)
-  return encodeResultItems({ resultItems: results.resultItems, ...failAccount(results.failed) })
+  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -211,7 +214,7 @@ const friendImport: Handler = (body, ctx) => {
     results.push(item.toAccount, resultCode, info)
   }
   touch(ctx.state)
-  return encodeResultItems({ resultItems: results.resultItems, ...failAccount(results.failed) })
+  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -277,7 +280,7 @@ const friendUpdate: Handler = (body, ctx) => {
     results.push(item.toAccount, resultCode, info)
   }
   touch(ctx.state)
-  return encodeResultItems({ resultItems: results.resultItems, ...failAccount(results.failed) })
+  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -326,11 +329,11 @@ const friendDelete: Handler = (body, ctx) => {
   })
   if (results instanceof Failure) return results
   touch(ctx.state)
-  return encodeResultItems({ resultItems: results.resultItems, ...failAccount(results.failed) })
+  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
 }
 
 const deleteAllRequest = decoder(FriendDeleteAll.Request)
-const encodeDeleteAll = encoder(FriendDeleteAll.Response)
+const encodeDeleteAll = wire(FriendDeleteAll.Response)
 
 const friendDeleteAll: Handler = (body, ctx) => {
   const request = deleteAllRequest(body)
@@ -359,7 +362,7 @@ const friendDeleteAll: Handler = (body, ctx) => {
 // ---------------------------------------------------------------------------------------------------------------
 
 const checkEnvelope = decoder(FriendCheck.Request.omit("toAccounts"))
-const encodeCheck = encoder(FriendCheck.Response)
+const encodeCheck = wire(FriendCheck.Response)
 
 const friendCheck: Handler = (body, ctx) => {
   const env = checkEnvelope(body)
@@ -367,7 +370,7 @@ const friendCheck: Handler = (body, ctx) => {
   const from = fromAccount(ctx, env.fromAccount)
   if (from instanceof Failure) return from
   const both = env.checkType === "CheckResult_Type_Both"
-  const infoItems: Array<FriendCheck.InfoItem> = []
+  const infoItems: Array<WireItem> = []
   const results = forEachTarget(
     ctx,
     body,
@@ -387,14 +390,19 @@ const friendCheck: Handler = (body, ctx) => {
           : forward
             ? "CheckResult_Type_AWithB"
             : "CheckResult_Type_NoRelation"
-      infoItems.push({ toAccount, relation, resultCode: 0, resultInfo: "" })
+      infoItems.push({ To_Account: toAccount, Relation: relation, ResultCode: 0, ResultInfo: "" })
       return done
     },
     (toAccount, resultCode, resultInfo) =>
-      infoItems.push({ toAccount, relation: "CheckResult_Type_NoRelation", resultCode, resultInfo })
+      infoItems.push({
+        To_Account: toAccount,
+        Relation: "CheckResult_Type_NoRelation",
+        ResultCode: resultCode,
+        ResultInfo: resultInfo
+      })
   )
   if (results instanceof Failure) return results
-  return encodeCheck({ infoItems, ...failAccount(results.failed) })
+  return encodeCheck({ InfoItem: infoItems, ...failAccount(results.failed) })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -417,7 +425,7 @@ const standardTags = (friend: Friend): Array<{ Tag: string; Value: string | numb
 }
 
 const getRequest = decoder(FriendGet.Request)
-const encodeGet = encoder(FriendGet.Response)
+const encodeGet = wire(FriendGet.Response)
 
 const friendGet: Handler = (body, ctx) => {
   const request = getRequest(body)
@@ -429,28 +437,28 @@ const friendGet: Handler = (body, ctx) => {
   const end = Math.min(start + ctx.config.friendGetPageSize, total)
   const withStandard = request.standardSequence !== from.seq.standard
   const withCustom = request.customSequence !== from.seq.custom
-  const userDataItems: Array<FriendGet.UserDataItem> = []
+  const userDataItems: Array<WireItem> = []
   let index = 0
   for (const [toAccount, friend] of from.friends) {
     if (index >= end) break
     if (index++ < start) continue
     const valueItems = withStandard ? standardTags(friend) : []
     if (withCustom) for (const [tag, value] of friend.custom) valueItems.push({ Tag: tag, Value: value })
-    userDataItems.push({ toAccount, valueItems })
+    userDataItems.push({ To_Account: toAccount, ValueItem: valueItems })
   }
   const complete = end >= total
   return encodeGet({
-    userDataItems,
-    standardSequence: from.seq.standard,
-    customSequence: from.seq.custom,
-    friendNum: total,
-    completeFlag: complete ? 1 : 0,
-    nextStartIndex: complete ? 0 : end
+    UserDataItem: userDataItems,
+    StandardSequence: from.seq.standard,
+    CustomSequence: from.seq.custom,
+    FriendNum: total,
+    CompleteFlag: complete ? 1 : 0,
+    NextStartIndex: complete ? 0 : end
   })
 }
 
 const getListEnvelope = decoder(FriendGetList.Request.omit("toAccounts"))
-const encodeGetList = encoder(FriendGetList.Response)
+const encodeGetList = wire(FriendGetList.Response)
 
 const standardFriendTags: ReadonlySet<string> = new Set([
   "Tag_SNS_IM_Group",
@@ -499,7 +507,7 @@ const friendGetList: Handler = (body, ctx) => {
   if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
   const from = fromAccount(ctx, env.fromAccount)
   if (from instanceof Failure) return from
-  const infoItems: Array<FriendGetList.InfoItem> = []
+  const infoItems: Array<WireItem> = []
   const results = forEachTarget(
     ctx,
     body,
@@ -514,13 +522,14 @@ const friendGetList: Handler = (body, ctx) => {
         const item = friendTag(to, friend, tag)
         if (item !== undefined) snsProfileItems.push(item)
       }
-      infoItems.push({ toAccount, snsProfileItems, resultCode: 0, resultInfo: "" })
+      infoItems.push({ To_Account: toAccount, SnsProfileItem: snsProfileItems, ResultCode: 0, ResultInfo: "" })
       return done
     },
-    (toAccount, resultCode, resultInfo) => infoItems.push({ toAccount, snsProfileItems: [], resultCode, resultInfo })
+    (toAccount, resultCode, resultInfo) =>
+      infoItems.push({ To_Account: toAccount, SnsProfileItem: [], ResultCode: resultCode, ResultInfo: resultInfo })
   )
   if (results instanceof Failure) return results
-  return encodeGetList({ infoItems, ...failAccount(results.failed) })
+  return encodeGetList({ InfoItem: infoItems, ...failAccount(results.failed) })
 }
 
 /** The friend routes. */

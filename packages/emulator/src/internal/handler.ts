@@ -6,7 +6,7 @@
  */
 
 import type { Enums } from "@effect-tim/schema"
-import { type Api, Envelope, Fields, TimError } from "@effect-tim/schema"
+import { type Api, Fields, TimError } from "@effect-tim/schema"
 import type { FaultState } from "./faults.js"
 import * as Faults from "./faults.js"
 import type { Account, State } from "./state.js"
@@ -56,10 +56,6 @@ export interface Route {
   readonly invalidCode: number
   readonly handle: Handler
 }
-
-/** A success body: the API's fields encoded with its `Response` schema, then the OK envelope. */
-export const ok = <A>(encode: (value: A) => unknown, value: A): Wire =>
-  Object.assign(encode(value) as Wire, Envelope.ok)
 
 /** The 30001 failure of an sns request. */
 export const invalid = (info: string): Failure => new Failure(TimError.InvalidParameters.code, info)
@@ -136,17 +132,17 @@ export const faultInfo = (cls: { readonly code: number }): string =>
 
 /** Collects `{To_Account, ResultCode, ResultInfo}` items and `Fail_Account`. */
 export class Results {
-  readonly resultItems: Array<{ toAccount: string; resultCode: number; resultInfo: string }> = []
+  readonly items: Array<{ To_Account: string; ResultCode: number; ResultInfo: string }> = []
   readonly failed: Array<string> = []
   push(toAccount: string, resultCode: number, resultInfo = ""): void {
-    this.resultItems.push({ toAccount, resultCode, resultInfo })
+    this.items.push({ To_Account: toAccount, ResultCode: resultCode, ResultInfo: resultInfo })
     if (resultCode !== 0) this.failed.push(toAccount)
   }
 }
 
-/** `{ failAccount }` only when an item failed. */
-export const failAccount = (failed: ReadonlyArray<string>): { readonly failAccount?: ReadonlyArray<string> } =>
-  failed.length > 0 ? { failAccount: failed } : {}
+/** `{ Fail_Account }` only when an item failed. */
+export const failAccount = (failed: ReadonlyArray<string>): { readonly Fail_Account?: ReadonlyArray<string> } =>
+  failed.length > 0 ? { Fail_Account: failed } : {}
 
 /** The item fault for the next item, if one fires. */
 export const itemFault = (ctx: Ctx) => Faults.itemFault(ctx.faults)

@@ -4,7 +4,7 @@
  * retried request is idempotent.
  */
 import { GroupAdd, GroupDelete, GroupGet, Limits, TimError } from "@effect-tim/schema"
-import { decoder, encoder, Invalid } from "./decode.js"
+import { decoder, Invalid, wire } from "./decode.js"
 import { forEachTarget } from "./friends.js"
 import { accountNotString, Failure, failAccount, fromAccount, type Handler, invalid, type Route } from "./handler.js"
 import { bumpStandard, ensureLists, touch } from "./state.js"
@@ -12,7 +12,7 @@ import { bumpStandard, ensureLists, touch } from "./state.js"
 const invalidCode = TimError.InvalidParameters.code
 
 const addEnvelope = decoder(GroupAdd.Request.omit("toAccounts"))
-const encodeAdd = encoder(GroupAdd.Response)
+const encodeAdd = wire(GroupAdd.Response)
 
 const groupAdd: Handler = (body, ctx) => {
   const env = addEnvelope(body)
@@ -24,7 +24,7 @@ const groupAdd: Handler = (body, ctx) => {
     return new Failure(TimError.FriendListLimitReached.code, "Err_SNS_GroupAdd_Group_Num_Exceed_Threshold")
   }
   touch(ctx.state)
-  if (body.To_Account === undefined) return encodeAdd({ resultItems: [], currentSequence: from.seq.group })
+  if (body.To_Account === undefined) return encodeAdd({ CurrentSequence: from.seq.group })
   const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
     if (!ctx.state.accounts.has(toAccount)) return [TimError.AccountNotFound.code, "Err_SNS_GroupAdd_Account_Not_Exist"]
     const friend = from.friends.get(toAccount)
@@ -35,15 +35,11 @@ const groupAdd: Handler = (body, ctx) => {
   })
   if (results instanceof Failure) return results
   from.seq.group++
-  return encodeAdd({
-    resultItems: results.resultItems,
-    ...failAccount(results.failed),
-    currentSequence: from.seq.group
-  })
+  return encodeAdd({ ResultItem: results.items, ...failAccount(results.failed), CurrentSequence: from.seq.group })
 }
 
 const deleteRequest = decoder(GroupDelete.Request)
-const encodeDelete = encoder(GroupDelete.Response)
+const encodeDelete = wire(GroupDelete.Response)
 
 const groupDelete: Handler = (body, ctx) => {
   const request = deleteRequest(body)
@@ -61,11 +57,11 @@ const groupDelete: Handler = (body, ctx) => {
   }
   from.seq.group++
   touch(ctx.state)
-  return encodeDelete({ currentSequence: from.seq.group })
+  return encodeDelete({ CurrentSequence: from.seq.group })
 }
 
 const getRequest = decoder(GroupGet.Request)
-const encodeGet = encoder(GroupGet.Response)
+const encodeGet = wire(GroupGet.Response)
 
 const groupGet: Handler = (body, ctx) => {
   const request = getRequest(body)
@@ -84,10 +80,10 @@ const groupGet: Handler = (body, ctx) => {
   const lists = wanted.map((groupName) => {
     const accounts = members.get(groupName)!
     return withMembers
-      ? { groupName, friendNumber: accounts.length, toAccounts: accounts }
-      : { groupName, friendNumber: accounts.length }
+      ? { GroupName: groupName, FriendNumber: accounts.length, To_Account: accounts }
+      : { GroupName: groupName, FriendNumber: accounts.length }
   })
-  return encodeGet({ lists, currentSequence: from.seq.group })
+  return encodeGet({ ResultItem: lists, CurrentSequence: from.seq.group })
 }
 
 /** The friend list routes. */

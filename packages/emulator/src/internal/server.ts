@@ -32,9 +32,11 @@ export interface Runtime {
   readonly nowMillis: () => number
 }
 
-const jsonHeaders = { contentType: "application/json" } as const
-
-const respond = (body: object) => HttpServerResponse.text(JSON.stringify(body), jsonHeaders)
+/** A JSON answer; the string goes to Node as is (no intermediate `Uint8Array`). */
+const respond = (body: object) => {
+  const json = JSON.stringify(body)
+  return HttpServerResponse.raw(json, { contentType: "application/json", contentLength: Buffer.byteLength(json) })
+}
 
 const failEnvelope = (code: number, info: string) => respond(Envelope.fail(code, info))
 
@@ -126,8 +128,8 @@ export const apiHandler = (rt: Runtime) =>
     const path = q < 0 ? url : url.slice(0, q)
     const params = new URLSearchParams(q < 0 ? "" : url.slice(q + 1))
     const nowMillis = rt.nowMillis()
-    const auth = yield* Effect.either(rt.auth.check(params, Math.floor(nowMillis / 1000)))
-    if (Either.isLeft(auth)) return failEnvelope(auth.left.code, auth.left.info)
+    const rejection = yield* rt.auth.check(params, Math.floor(nowMillis / 1000))
+    if (rejection !== undefined) return failEnvelope(rejection.code, rejection.info)
     const route = rt.routes.get(path)
     if (route === undefined) {
       return failEnvelope(TimError.UnknownCommand.code, `unknown API ${JSON.stringify(path.slice(0, 100))}`)
