@@ -123,6 +123,7 @@ export async function main(rounds = 3, accounts = 200, perCall = 1000) {
     console.log(`check: ${rounds} round(s) of ${accounts} From_Accounts × ${perCall} targets, limit ${LIMIT} calls/s`)
     const rssBefore = process.memoryUsage().rss
     requests = 0
+    const cpuBefore = process.cpuUsage()
     const started = performance.now()
     let firstRoundMs = 0
     let pairs = 0
@@ -136,6 +137,8 @@ export async function main(rounds = 3, accounts = 200, perCall = 1000) {
       }
     }
     const elapsedMs = performance.now() - started
+    const cpu = process.cpuUsage(cpuBefore)
+    const clientCpuMs = (cpu.user + cpu.system) / 1000
     const calls = rounds * accounts
     const rate = calls / (elapsedMs / 1000)
     // The first `LIMIT` calls fit in one window of the limiter; the sustained rate is measured after it.
@@ -145,6 +148,10 @@ export async function main(rounds = 3, accounts = 200, perCall = 1000) {
         `${(elapsedMs / 1000).toFixed(2)} s`
     )
     console.log(`  first round (one limiter window): ${(firstRoundMs / 1000).toFixed(2)} s`)
+    console.log(
+      `  client process CPU: ${(clientCpuMs / 1000).toFixed(2)} s = ${(clientCpuMs / calls).toFixed(2)} ms per call ` +
+        `(${((clientCpuMs / elapsedMs) * 100).toFixed(0)}% of one core; the emulator runs in its own process)`
+    )
     console.log(
       `  overall ${rate.toFixed(1)} calls/s = ${((rate / LIMIT) * 100).toFixed(1)}% of the limit; ` +
         `after the first window ${sustained.toFixed(1)} calls/s = ${((sustained / LIMIT) * 100).toFixed(1)}%`
