@@ -61,6 +61,39 @@ describe("Friends over HTTP against the emulator", () => {
       })
     )
 
+    it.effect("check: every relation, both ways and one way", () =>
+      Effect.gen(function* () {
+        const friends = yield* Friends.Friends
+        const [alice, both, mine, theirs, none] = ids(5, "rel")
+        yield* importAccounts([alice!, both!, mine!, theirs!, none!])
+        yield* friends.addOne(alice!, both!)
+        yield* friends.addOne(alice!, mine!, { type: "single" })
+        yield* friends.addOne(theirs!, alice!, { type: "single" })
+        const targets = [both!, mine!, theirs!, none!]
+        const twoWay = yield* friends.check(alice!, targets)
+        assert.deepStrictEqual(
+          twoWay.items.map((o) => Either.getOrUndefined(o.result)),
+          [
+            "CheckResult_Type_BothWay",
+            "CheckResult_Type_AWithB",
+            "CheckResult_Type_BWithA",
+            "CheckResult_Type_NoRelation"
+          ]
+        )
+        const oneWay = yield* friends.check(alice!, targets, { type: "single" })
+        assert.deepStrictEqual(
+          oneWay.items.map((o) => Either.getOrUndefined(o.result)),
+          [
+            "CheckResult_Type_AWithB",
+            "CheckResult_Type_AWithB",
+            "CheckResult_Type_NoRelation",
+            "CheckResult_Type_NoRelation"
+          ]
+        )
+        assert.strictEqual(yield* friends.checkOne(both!, alice!), "CheckResult_Type_BothWay")
+      })
+    )
+
     it.effect("2 500 adds and checks are split, sent and merged in the caller's order", () =>
       Effect.gen(function* () {
         const friends = yield* Friends.Friends
