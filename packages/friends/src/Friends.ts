@@ -499,6 +499,12 @@ export const countOutcomes = <A, E extends { readonly _tag: string }>(
   return counts
 }
 
+const okVoid = (r: Batch.RawResult): Option.Option<void> =>
+  r.resultCode === 0 ? Option.some(undefined) : Option.none()
+
+const relationOf = <Rel>(r: Batch.RawResult & { readonly relation: Rel }): Option.Option<Rel> =>
+  r.resultCode === 0 ? Option.some(r.relation) : Option.none()
+
 const single = <A, E, E2>(effect: Effect.Effect<BatchResult<A, E>, E2>): Effect.Effect<A, E | E2> =>
   Effect.flatMap(effect, (result) => result.items[0]!.result)
 
@@ -549,18 +555,27 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         return result
       }).pipe(traced(name, from, count))
 
-    const writePlan = <A extends Api.Any, Item, V>(
+    /** A bulk plan for an API: its chunk size, how many chunks at once, how to send, which answers succeed. */
+    const planOf = <A extends Api.Any, Item, R extends Batch.RawResult, V>(
+      api: A,
+      chunkSize: number,
+      concurrency: number,
+      send: (items: Arr.NonEmptyReadonlyArray<Item>) => Effect.Effect<ReadonlyArray<R>, TimClient.CallError<A>>,
+      succeed: (r: R) => Option.Option<V>
+    ): Batch.Plan<Item, R, V, ItemError<A>, TimClient.CallError<A>> => {
+      const itemError = Batch.itemErrorOf(api)
+      return { api, chunkSize, concurrency, send, succeed, itemError: (r) => itemError(r.resultCode, r.resultInfo) }
+    }
+
+    /** A write: one chunk at a time (the account's lock is held by `bulk`); success is ResultCode 0 unless told. */
+    const writePlan = <A extends Api.Any, Item, V = void>(
       api: A,
       chunkSize: number,
       send: (
         items: Arr.NonEmptyReadonlyArray<Item>
       ) => Effect.Effect<ReadonlyArray<Batch.RawResult>, TimClient.CallError<A>>,
-      succeed: (r: Batch.RawResult) => Option.Option<V> = (r) =>
-        r.resultCode === 0 ? Option.some(undefined as V) : Option.none()
-    ): Batch.Plan<Item, Batch.RawResult, V, ItemError<A>, TimClient.CallError<A>> => {
-      const itemError = Batch.itemErrorOf(api)
-      return { api, chunkSize, concurrency: 1, send, succeed, itemError: (r) => itemError(r.resultCode, r.resultInfo) }
-    }
+      succeed: (r: Batch.RawResult) => Option.Option<V> = okVoid as (r: Batch.RawResult) => Option.Option<V>
+    ) => planOf(api, chunkSize, 1, send, succeed)
 
     // --- friend_add -------------------------------------------------------------------------------------------
     const add: Friends.Service["add"] = (from, targets, addOptions = {}) =>
@@ -731,36 +746,34 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       }).pipe(traced("removeAll", from, 0))
 
     // --- friend_check -----------------------------------------------------------------------------------------
-    const check: Friends.Service["check"] = (from, toAccounts, checkOptions = {}) => {
-      const itemError = Batch.itemErrorOf(FriendCheck.api)
-      return bulk(
+    const check: Friends.Service["check"] = (from, toAccounts, checkOptions = {}) =>
+      bulk(
         "check",
         false,
         from,
         toAccounts.length,
-        (account) => ({
-          api: FriendCheck.api,
-          chunkSize: Limits.maxItemsPerRequest,
-          concurrency: readConcurrency,
-          send: (chunk) =>
-            client
-              .call(FriendCheck.api, {
-                fromAccount: account,
-                toAccounts: chunk,
-                checkType: directionOf(
-                  checkOptions.type,
-                  "CheckResult_Type_Single" as const,
-                  "CheckResult_Type_Both" as const,
-                  "both"
-                )
-              })
-              .pipe(Effect.map((r) => r.infoItems)),
-          succeed: (r) => (r.resultCode === 0 ? Option.some(r.relation) : Option.none()),
-          itemError: (r) => itemError(r.resultCode, r.resultInfo)
-        }),
+        (account) =>
+          planOf(
+            FriendCheck.api,
+            Limits.maxItemsPerRequest,
+            readConcurrency,
+            (chunk) =>
+              client
+                .call(FriendCheck.api, {
+                  fromAccount: account,
+                  toAccounts: chunk,
+                  checkType: directionOf(
+                    checkOptions.type,
+                    "CheckResult_Type_Single" as const,
+                    "CheckResult_Type_Both" as const,
+                    "both"
+                  )
+                })
+                .pipe(Effect.map((r) => r.infoItems)),
+            relationOf
+          ),
         () => accountsOf(toAccounts)
       )
-    }
 
     // --- friend_get -------------------------------------------------------------------------------------------
     const list: Friends.Service["list"] = (from) =>
@@ -791,33 +804,31 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       )
 
     // --- friend_get_list --------------------------------------------------------------------------------------
-    const getProfiles: Friends.Service["getProfiles"] = (from, toAccounts, tags) => {
-      const itemError = Batch.itemErrorOf(FriendGetList.api)
-      return Effect.gen(function* () {
+    const getProfiles: Friends.Service["getProfiles"] = (from, toAccounts, tags) =>
+      Effect.gen(function* () {
         const { tags: tagList } = yield* orRefuse(FriendGetList.api, checkTags({ tags }))
         return yield* bulk(
           "getProfiles",
           false,
           from,
           toAccounts.length,
-          (account) => ({
-            api: FriendGetList.api,
-            chunkSize: Limits.maxFriendGetListAccounts,
-            concurrency: readConcurrency,
-            send: (chunk) =>
-              client
-                .call(FriendGetList.api, { fromAccount: account, toAccounts: chunk, tagList })
-                .pipe(Effect.map((r) => r.infoItems)),
-            succeed: (r) =>
-              r.resultCode === 0
-                ? Option.some(Object.fromEntries(r.snsProfileItems.map((t) => [t.Tag, t.Value])) as Profile)
-                : Option.none(),
-            itemError: (r) => itemError(r.resultCode, r.resultInfo)
-          }),
+          (account) =>
+            planOf(
+              FriendGetList.api,
+              Limits.maxFriendGetListAccounts,
+              readConcurrency,
+              (chunk) =>
+                client
+                  .call(FriendGetList.api, { fromAccount: account, toAccounts: chunk, tagList })
+                  .pipe(Effect.map((r) => r.infoItems)),
+              (r) =>
+                r.resultCode === 0
+                  ? Option.some(Object.fromEntries(r.snsProfileItems.map((t) => [t.Tag, t.Value])) as Profile)
+                  : Option.none()
+            ),
           () => accountsOf(toAccounts)
         )
       })
-    }
 
     // --- black_list_add / black_list_delete -------------------------------------------------------------------
     const block: Friends.Service["block"] = (from, toAccounts) =>
@@ -851,36 +862,34 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       )
 
     // --- black_list_check -------------------------------------------------------------------------------------
-    const checkBlocked: Friends.Service["checkBlocked"] = (from, toAccounts, checkOptions = {}) => {
-      const itemError = Batch.itemErrorOf(BlocklistCheck.api)
-      return bulk(
+    const checkBlocked: Friends.Service["checkBlocked"] = (from, toAccounts, checkOptions = {}) =>
+      bulk(
         "checkBlocked",
         false,
         from,
         toAccounts.length,
-        (account) => ({
-          api: BlocklistCheck.api,
-          chunkSize: Limits.maxItemsPerRequest,
-          concurrency: readConcurrency,
-          send: (chunk) =>
-            client
-              .call(BlocklistCheck.api, {
-                fromAccount: account,
-                toAccounts: chunk,
-                checkType: directionOf(
-                  checkOptions.type,
-                  "BlackCheckResult_Type_Single" as const,
-                  "BlackCheckResult_Type_Both" as const,
-                  "both"
-                )
-              })
-              .pipe(Effect.map((r) => r.checkItems)),
-          succeed: (r) => (r.resultCode === 0 ? Option.some(r.relation) : Option.none()),
-          itemError: (r) => itemError(r.resultCode, r.resultInfo)
-        }),
+        (account) =>
+          planOf(
+            BlocklistCheck.api,
+            Limits.maxItemsPerRequest,
+            readConcurrency,
+            (chunk) =>
+              client
+                .call(BlocklistCheck.api, {
+                  fromAccount: account,
+                  toAccounts: chunk,
+                  checkType: directionOf(
+                    checkOptions.type,
+                    "BlackCheckResult_Type_Single" as const,
+                    "BlackCheckResult_Type_Both" as const,
+                    "both"
+                  )
+                })
+                .pipe(Effect.map((r) => r.checkItems)),
+            relationOf
+          ),
         () => accountsOf(toAccounts)
       )
-    }
 
     // --- black_list_get ---------------------------------------------------------------------------------------
     const blocklist: Friends.Service["blocklist"] = (from) =>
