@@ -427,6 +427,10 @@ const targetOf = (input: unknown): string =>
       ? (input as { toAccount: string }).toAccount
       : String(input)
 
+/** An item as given, or `{ toAccount: input }` when it is not an object (so that a bad input is refused, not a crash). */
+const itemOf = <A extends { readonly toAccount: string }>(input: unknown): A =>
+  (typeof input === "object" && input !== null ? input : { toAccount: input }) as A
+
 const customItems = (custom: Readonly<Record<string, string | number>> | undefined) =>
   custom === undefined ? undefined : Object.entries(custom).map(([tag, value]) => ({ tag, value }))
 
@@ -438,7 +442,10 @@ const accountsOf = (toAccounts: ReadonlyArray<string>): ReadonlyArray<Batch.Prep
     toAccounts.map((raw) => {
       const target = targetOf(raw)
       // The allocation-free check first; the schema only runs to explain a failure.
-      return { target, item: Fields.isUserId(raw) ? Either.right(raw) : validateUserId(target, raw) }
+      return {
+        target,
+        item: typeof raw === "string" && Fields.isUserId(raw) ? Either.right(raw) : validateUserId(target, raw)
+      }
     })
   )
 
@@ -613,7 +620,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           Batch.refuseDuplicates(
             targets.map((input) => {
               const target = targetOf(input)
-              const t: AddTarget = typeof input === "string" ? { toAccount: input } : input
+              const t = itemOf<AddTarget>(input)
               return {
                 target,
                 item: validateAddItem(
@@ -644,8 +651,9 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           ),
         () =>
           Batch.refuseDuplicates(
-            items.map((input) => {
-              const target = targetOf(input)
+            items.map((raw) => {
+              const input = itemOf<ImportItem>(raw)
+              const target = targetOf(raw)
               return {
                 target,
                 item: validateImportItem(
@@ -679,8 +687,9 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           ),
         () =>
           Batch.refuseDuplicates(
-            items.map((input) => {
-              const target = targetOf(input)
+            items.map((raw) => {
+              const input = itemOf<UpdateItem>(raw)
+              const target = targetOf(raw)
               const snsItems: Array<{ readonly tag: string; readonly value: unknown }> = []
               if (input.remark !== undefined) snsItems.push({ tag: "Tag_SNS_IM_Remark", value: input.remark })
               if (input.groups !== undefined) snsItems.push({ tag: "Tag_SNS_IM_Group", value: input.groups })

@@ -75,6 +75,54 @@ describe("Friends (scripted client)", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("input of the wrong type (from untyped callers) is refused per item, never a crash", () => {
+    const { layer, sent } = scripted((command, request) =>
+      command === "friend_check"
+        ? Effect.succeed({
+            infoItems: request.toAccounts.map((t: string) => ({ ...item(t), relation: "CheckResult_Type_NoRelation" }))
+          })
+        : okAll(request)
+    )
+    return Effect.gen(function* () {
+      const friends = yield* Friends.Friends
+      const junk = [null, 123, {}, { toAccount: 5 }, "ok"] as never
+      const added = yield* friends.add("alice", junk)
+      const imported = yield* friends.import("alice", junk)
+      const updated = yield* friends.update("alice", junk)
+      const checked = yield* friends.check("alice", junk)
+      const results: Array<Friends.BatchResult<unknown, { readonly _tag: string }>> = [
+        added,
+        imported,
+        updated,
+        checked
+      ]
+      for (const result of results) {
+        assert.deepStrictEqual(
+          result.items.map((o) => (Either.isLeft(o.result) ? o.result.left._tag : "ok")),
+          [
+            "InvalidItem",
+            "InvalidItem",
+            "InvalidItem",
+            "InvalidItem",
+            Either.isRight(result.items[4]!.result) ? "ok" : "InvalidItem"
+          ]
+        )
+        assert.deepStrictEqual(
+          result.items.map((o) => o.toAccount),
+          ["null", "123", "[object Object]", "[object Object]", "ok"]
+        )
+      }
+      // "ok" alone was sent by add, import and check (update has nothing to change for it)
+      assert.deepStrictEqual(
+        sent.map((s) => s.command),
+        ["friend_add", "friend_import", "friend_check"]
+      )
+      assert.isTrue(
+        sent.every((s) => JSON.stringify(s.request).includes('"ok"') && !JSON.stringify(s.request).includes("123"))
+      )
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("an invalid From_Account fails the whole call and sends nothing", () => {
     const { layer, sent } = scripted((_, request) => okAll(request))
     return Effect.gen(function* () {
