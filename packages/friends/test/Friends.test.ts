@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { TimError } from "@effect-tim/schema"
 import { TimClient, TransportError } from "@effect-tim/transport"
-import { Effect, Either, Fiber, Layer, Stream, TestClock } from "effect"
+import { Effect, Either, Fiber, Layer, Stream, TestClock, type Tracer } from "effect"
 import { Friends, FriendsError } from "../src/index.js"
 
 /** A scripted TimClient: `answer(command, request)` plays the server; every request is recorded. */
@@ -362,6 +362,28 @@ describe("Friends (scripted client)", () => {
       assert.isTrue(results.every((r) => Either.isRight(r.items[0]!.result)))
       assert.deepStrictEqual([...peak.values()], [1, 1, 1, 1])
       assert.strictEqual(overallPeak, 4)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a span per method with the account, the item count and the outcome counts", () => {
+    let span: Tracer.Span | undefined
+    const { layer } = scripted((_, request) =>
+      Effect.map(Effect.currentSpan, (current) => {
+        span = current
+        return { resultItems: request.items.map((i: any) => item(i.toAccount, i.toAccount === "c" ? 30516 : 0)) }
+      }).pipe(Effect.orDie)
+    )
+    return Effect.gen(function* () {
+      const friends = yield* Friends.Friends
+      yield* friends.add("alice", ["a", "b", "c", "bad!"])
+      assert.strictEqual(span?.name, "tim.friends.add")
+      assert.deepStrictEqual(Object.fromEntries(span!.attributes), {
+        "tim.from_account": "alice",
+        "tim.items": 4,
+        "tim.succeeded": 2,
+        "tim.failed": 2,
+        "tim.retries": 0
+      })
     }).pipe(Effect.provide(layer))
   })
 
