@@ -8,14 +8,22 @@ import { decoder, Invalid, wire } from "./decode.js"
 type WireItem = Record<string, unknown>
 
 import { forEachTarget } from "./friends.js"
-import { accountNotString, Failure, failAccount, fromAccount, type Handler, invalid, type Route } from "./handler.js"
+import {
+  accountNotString,
+  Failure,
+  fromAccount,
+  type Handler,
+  type ItemWriter,
+  invalid,
+  quote,
+  type Route
+} from "./handler.js"
 import { removeFriend, touch } from "./state.js"
 
 const invalidCode = TimError.InvalidParameters.code
 const notFound = TimError.AccountNotFound.code
 
 const addEnvelope = decoder(BlocklistAdd.Request.omit("toAccounts"))
-const encodeResultItems = wire(BlocklistAdd.Response)
 
 const blocklistAdd: Handler = (body, ctx) => {
   const env = addEnvelope(body)
@@ -40,7 +48,7 @@ const blocklistAdd: Handler = (body, ctx) => {
   })
   if (results instanceof Failure) return results
   touch(ctx.state)
-  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
+  return results.answer()
 }
 
 const deleteEnvelope = decoder(BlocklistDelete.Request.omit("toAccounts"))
@@ -61,7 +69,7 @@ const blocklistDelete: Handler = (body, ctx) => {
   })
   if (results instanceof Failure) return results
   touch(ctx.state)
-  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
+  return results.answer()
 }
 
 const getRequest = decoder(BlocklistGet.Request)
@@ -90,7 +98,10 @@ const blocklistGet: Handler = (body, ctx) => {
 }
 
 const checkEnvelope = decoder(BlocklistCheck.Request.omit("toAccounts"))
-const encodeCheck = wire(BlocklistCheck.Response)
+
+/** `{To_Account, Relation, ResultCode, ResultInfo}`; a failed item says `_NO`. */
+const checkItem: ItemWriter = (toAccount, code, info, relation) =>
+  `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? "BlackCheckResult_Type_NO"}","ResultCode":${code},"ResultInfo":${quote(info)}}`
 
 const blocklistCheck: Handler = (body, ctx) => {
   const env = checkEnvelope(body)
@@ -98,7 +109,6 @@ const blocklistCheck: Handler = (body, ctx) => {
   const from = fromAccount(ctx, env.fromAccount)
   if (from instanceof Failure) return from
   const both = env.checkType === "BlackCheckResult_Type_Both"
-  const checkItems: Array<WireItem> = []
   const results = forEachTarget(
     ctx,
     body,
@@ -108,26 +118,18 @@ const blocklistCheck: Handler = (body, ctx) => {
       if (to === undefined) return [notFound, "Err_SNS_BlackListCheck_Account_Not_Exist"]
       const forward = from.blocked.has(toAccount)
       const backward = both && to.blocked.has(from.userId)
-      const relation = forward
+      const relation: BlocklistCheck.CheckItem["relation"] = forward
         ? backward
           ? "BlackCheckResult_Type_BothWay"
           : "BlackCheckResult_Type_AWithB"
         : backward
           ? "BlackCheckResult_Type_BWithA"
           : "BlackCheckResult_Type_NO"
-      checkItems.push({ To_Account: toAccount, Relation: relation, ResultCode: 0, ResultInfo: "" })
-      return [0, ""]
+      return [0, "", relation]
     },
-    (toAccount, resultCode, resultInfo) =>
-      checkItems.push({
-        To_Account: toAccount,
-        Relation: "BlackCheckResult_Type_NO",
-        ResultCode: resultCode,
-        ResultInfo: resultInfo
-      })
+    checkItem
   )
-  if (results instanceof Failure) return results
-  return encodeCheck({ BlackListCheckItem: checkItems, ...failAccount(results.failed) })
+  return results instanceof Failure ? results : results.answer("BlackListCheckItem")
 }
 
 /** The blocklist routes. */

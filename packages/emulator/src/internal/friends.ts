@@ -23,14 +23,15 @@ import {
   accountNotString,
   type Ctx,
   Failure,
-  failAccount,
   faultInfo,
   fromAccount,
   type Handler,
+  type ItemWriter,
   invalid,
   invalidField,
   itemArray,
   itemFault,
+  quote,
   Results,
   type Route,
   rawToAccount,
@@ -54,7 +55,8 @@ const code = {
   notFriend: TimError.NotFriend.code
 } as const
 
-type Outcome = readonly [code: number, info: string]
+/** An item's code and info, and optionally what its serialised item carries (e.g. a relation). */
+type Outcome = readonly [code: number, info: string, extra?: string]
 const done: Outcome = [0, ""]
 
 const notImported = (api: string): Outcome => [code.notFound, `Err_SNS_${api}_Account_Not_Exist`]
@@ -78,7 +80,6 @@ const link = (owner: Account, to: string, friend: Friend): void => {
 
 const addEnvelope = decoder(FriendAdd.Request.omit("items"))
 const addItem = decoder(FriendAdd.Item)
-const encodeResultItems = wire(FriendAdd.Response)
 
 const addOne = (ctx: Ctx, from: Account, item: FriendAdd.Item, single: boolean, force: boolean): Outcome => {
   const { limits } = ctx.config
@@ -150,7 +151,7 @@ const friendAdd: Handler = (body, ctx) => {
     results.push(item.toAccount, resultCode, info)
   }
   touch(ctx.state)
-  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
+  return results.answer()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ const friendImport: Handler = (body, ctx) => {
     results.push(item.toAccount, resultCode, info)
   }
   touch(ctx.state)
-  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
+  return results.answer()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -280,7 +281,7 @@ const friendUpdate: Handler = (body, ctx) => {
     results.push(item.toAccount, resultCode, info)
   }
   touch(ctx.state)
-  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
+  return results.answer()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -295,11 +296,11 @@ export const forEachTarget = (
   body: Record<string, unknown>,
   max: number,
   each: (toAccount: string) => Outcome,
-  onFailure?: (toAccount: string, code: number, info: string) => void
+  write?: ItemWriter
 ): Results | Failure => {
   const targets = accountArray(body, "To_Account", max)
   if (targets === undefined || targets instanceof Failure) return targets ?? invalid("To_Account is missing")
-  const results = new Results()
+  const results = new Results(write)
   for (const toAccount of targets) {
     const problem = userIdProblem(toAccount)
     let outcome: Outcome
@@ -308,8 +309,7 @@ export const forEachTarget = (
       const fault = itemFault(ctx)
       outcome = fault !== undefined ? [fault.code, faultInfo(fault)] : each(toAccount)
     }
-    results.push(toAccount, outcome[0], outcome[1])
-    if (outcome[0] !== 0 && onFailure !== undefined) onFailure(toAccount, outcome[0], outcome[1])
+    results.push(toAccount, outcome[0], outcome[1], outcome[2])
   }
   return results
 }
@@ -329,7 +329,7 @@ const friendDelete: Handler = (body, ctx) => {
   })
   if (results instanceof Failure) return results
   touch(ctx.state)
-  return encodeResultItems({ ResultItem: results.items, ...failAccount(results.failed) })
+  return results.answer()
 }
 
 const deleteAllRequest = decoder(FriendDeleteAll.Request)
@@ -362,7 +362,10 @@ const friendDeleteAll: Handler = (body, ctx) => {
 // ---------------------------------------------------------------------------------------------------------------
 
 const checkEnvelope = decoder(FriendCheck.Request.omit("toAccounts"))
-const encodeCheck = wire(FriendCheck.Response)
+
+/** `{To_Account, Relation, ResultCode, ResultInfo}`; a failed item says NoRelation, as in Tencent's sample. */
+const infoItem: ItemWriter = (toAccount, code, info, relation) =>
+  `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? "CheckResult_Type_NoRelation"}","ResultCode":${code},"ResultInfo":${quote(info)}}`
 
 const friendCheck: Handler = (body, ctx) => {
   const env = checkEnvelope(body)
@@ -370,16 +373,15 @@ const friendCheck: Handler = (body, ctx) => {
   const from = fromAccount(ctx, env.fromAccount)
   if (from instanceof Failure) return from
   const both = env.checkType === "CheckResult_Type_Both"
-  const infoItems: Array<WireItem> = []
   const results = forEachTarget(
     ctx,
     body,
     Limits.maxItemsPerRequest,
-    (toAccount) => {
+    (toAccount): Outcome => {
       const to = ctx.state.accounts.get(toAccount)
       if (to === undefined) return notImported("FriendCheck")
       const forward = from.friends.has(toAccount)
-      const relation = !both
+      const relation: FriendCheck.InfoItem["relation"] = !both
         ? forward
           ? "CheckResult_Type_AWithB"
           : "CheckResult_Type_NoRelation"
@@ -390,19 +392,11 @@ const friendCheck: Handler = (body, ctx) => {
           : forward
             ? "CheckResult_Type_AWithB"
             : "CheckResult_Type_NoRelation"
-      infoItems.push({ To_Account: toAccount, Relation: relation, ResultCode: 0, ResultInfo: "" })
-      return done
+      return [0, "", relation]
     },
-    (toAccount, resultCode, resultInfo) =>
-      infoItems.push({
-        To_Account: toAccount,
-        Relation: "CheckResult_Type_NoRelation",
-        ResultCode: resultCode,
-        ResultInfo: resultInfo
-      })
+    infoItem
   )
-  if (results instanceof Failure) return results
-  return encodeCheck({ InfoItem: infoItems, ...failAccount(results.failed) })
+  return results instanceof Failure ? results : results.answer("InfoItem")
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -458,7 +452,6 @@ const friendGet: Handler = (body, ctx) => {
 }
 
 const getListEnvelope = decoder(FriendGetList.Request.omit("toAccounts"))
-const encodeGetList = wire(FriendGetList.Response)
 
 const standardFriendTags: ReadonlySet<string> = new Set([
   "Tag_SNS_IM_Group",
@@ -493,6 +486,10 @@ const friendTag = (to: Account, friend: Friend, tag: string): TagValue | undefin
   }
 }
 
+/** `{To_Account, SnsProfileItem, ResultCode, ResultInfo}`; `extra` is the serialised `SnsProfileItem` array. */
+const getListItem: ItemWriter = (toAccount, code, info, profile) =>
+  `{"To_Account":${quote(toAccount)},"SnsProfileItem":${profile ?? "[]"},"ResultCode":${code},"ResultInfo":${quote(info)}}`
+
 const friendGetList: Handler = (body, ctx) => {
   const customTags = ctx.config.customTags
   const unknown = unknownTag(
@@ -507,29 +504,25 @@ const friendGetList: Handler = (body, ctx) => {
   if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
   const from = fromAccount(ctx, env.fromAccount)
   if (from instanceof Failure) return from
-  const infoItems: Array<WireItem> = []
   const results = forEachTarget(
     ctx,
     body,
     Limits.maxFriendGetListAccounts,
-    (toAccount) => {
+    (toAccount): Outcome => {
       const to = ctx.state.accounts.get(toAccount)
       if (to === undefined) return notImported("FriendGetList")
       const friend = from.friends.get(toAccount)
       if (friend === undefined) return [code.invalid, "Err_SNS_FriendGetList_Not_Friend"]
-      const snsProfileItems: Array<TagValue> = []
+      const profile: Array<TagValue> = []
       for (const tag of env.tagList) {
         const item = friendTag(to, friend, tag)
-        if (item !== undefined) snsProfileItems.push(item)
+        if (item !== undefined) profile.push(item)
       }
-      infoItems.push({ To_Account: toAccount, SnsProfileItem: snsProfileItems, ResultCode: 0, ResultInfo: "" })
-      return done
+      return [0, "", JSON.stringify(profile)]
     },
-    (toAccount, resultCode, resultInfo) =>
-      infoItems.push({ To_Account: toAccount, SnsProfileItem: [], ResultCode: resultCode, ResultInfo: resultInfo })
+    getListItem
   )
-  if (results instanceof Failure) return results
-  return encodeGetList({ InfoItem: infoItems, ...failAccount(results.failed) })
+  return results instanceof Failure ? results : results.answer("InfoItem")
 }
 
 /** The friend routes. */

@@ -48,7 +48,21 @@ export class Failure {
 export type Wire = Record<string, unknown>
 
 /** A handler: the decoded JSON body (an object) in, a wire body or a failure out. */
-export type Handler = (body: Record<string, unknown>, ctx: Ctx) => Wire | Failure
+export type Handler = (body: Record<string, unknown>, ctx: Ctx) => Wire | RawJson | Failure
+
+/**
+ * An answer already serialised: the members of the JSON object without the braces (the server appends the
+ * envelope). Batch answers are written this way: serialising 100 result objects with `JSON.stringify` cost more
+ * than writing them directly.
+ */
+export class RawJson {
+  constructor(readonly members: string) {}
+}
+
+const plain = /^[A-Za-z0-9_\-.: ]*$/
+
+/** A JSON string literal, skipping the escaping pass for plain strings (UserIDs, codes' infos). */
+export const quote = (s: string): string => (plain.test(s) ? `"${s}"` : JSON.stringify(s))
 
 /** An API's handler and the code it answers for malformed requests. */
 export interface Route {
@@ -130,13 +144,30 @@ export const faultInfo = (cls: { readonly code: number }): string =>
     ? "Err_SNS_Emulator_Injected_Internal_Error"
     : "Err_SNS_Emulator_Injected_Timeout"
 
-/** Collects `{To_Account, ResultCode, ResultInfo}` items and `Fail_Account`. */
+/** Serialises one result item; `extra` is what the item's outcome carried (e.g. a relation). */
+export type ItemWriter = (toAccount: string, code: number, info: string, extra: string | undefined) => string
+
+/** `{To_Account, ResultCode, ResultInfo}`. */
+export const resultItem: ItemWriter = (toAccount, code, info) =>
+  `{"To_Account":${quote(toAccount)},"ResultCode":${code},"ResultInfo":${quote(info)}}`
+
+/** Collects serialised result items and `Fail_Account` (the targets whose item did not answer 0). */
 export class Results {
-  readonly items: Array<{ To_Account: string; ResultCode: number; ResultInfo: string }> = []
+  readonly parts: Array<string> = []
   readonly failed: Array<string> = []
-  push(toAccount: string, resultCode: number, resultInfo = ""): void {
-    this.items.push({ To_Account: toAccount, ResultCode: resultCode, ResultInfo: resultInfo })
+  constructor(private readonly write: ItemWriter = resultItem) {}
+  push(toAccount: string, resultCode: number, resultInfo = "", extra?: string): void {
+    this.parts.push(this.write(toAccount, resultCode, resultInfo, extra))
     if (resultCode !== 0) this.failed.push(toAccount)
+  }
+  /** `"<key>":[...]`, then `"Fail_Account":[...]` only when an item failed. */
+  members(key = "ResultItem"): string {
+    const items = `"${key}":[${this.parts.join(",")}]`
+    return this.failed.length === 0 ? items : `${items},"Fail_Account":[${this.failed.map(quote).join(",")}]`
+  }
+  /** The whole answer. */
+  answer(key = "ResultItem"): RawJson {
+    return new RawJson(this.members(key))
   }
 }
 

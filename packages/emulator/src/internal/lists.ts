@@ -6,7 +6,7 @@
 import { GroupAdd, GroupDelete, GroupGet, Limits, TimError } from "@effect-tim/schema"
 import { decoder, Invalid, wire } from "./decode.js"
 import { forEachTarget } from "./friends.js"
-import { accountNotString, Failure, failAccount, fromAccount, type Handler, invalid, type Route } from "./handler.js"
+import { accountNotString, Failure, fromAccount, type Handler, invalid, RawJson, type Route } from "./handler.js"
 import { bumpStandard, ensureLists, touch } from "./state.js"
 
 const invalidCode = TimError.InvalidParameters.code
@@ -35,7 +35,7 @@ const groupAdd: Handler = (body, ctx) => {
   })
   if (results instanceof Failure) return results
   from.seq.group++
-  return encodeAdd({ ResultItem: results.items, ...failAccount(results.failed), CurrentSequence: from.seq.group })
+  return new RawJson(`${results.members()},"CurrentSequence":${from.seq.group}`)
 }
 
 const deleteRequest = decoder(GroupDelete.Request)

@@ -12,7 +12,7 @@ import { Effect, Either, Schema } from "effect"
 import type * as Auth from "./auth.js"
 import { asObject, describe } from "./decode.js"
 import * as Faults from "./faults.js"
-import { type Config, type Ctx, Failure, type Route } from "./handler.js"
+import { type Config, type Ctx, Failure, RawJson, type Route } from "./handler.js"
 import { FaultsPatch } from "./model.js"
 import type * as RateLimit from "./rateLimit.js"
 import { toSnapshot } from "./snapshot.js"
@@ -33,10 +33,13 @@ export interface Runtime {
 }
 
 /** A JSON answer; the string goes to Node as is (no intermediate `Uint8Array`). */
-const respond = (body: object) => {
-  const json = JSON.stringify(body)
-  return HttpServerResponse.raw(json, { contentType: "application/json", contentLength: Buffer.byteLength(json) })
-}
+const respondText = (json: string) =>
+  HttpServerResponse.raw(json, { contentType: "application/json", contentLength: Buffer.byteLength(json) })
+
+const respond = (body: object) => respondText(JSON.stringify(body))
+
+/** The OK envelope's members, appended to pre-serialised answers. */
+const okMembers = JSON.stringify(Envelope.ok).slice(1, -1)
 
 const failEnvelope = (code: number, info: string) => respond(Envelope.fail(code, info))
 
@@ -156,7 +159,7 @@ export const apiHandler = (rt: Runtime) =>
       return failEnvelope(cls.code, `${cls.meaning} (injected fault)`)
     }
     const ctx: Ctx = { state: rt.state, config: rt.config, now: Math.floor(nowMillis / 1000), faults }
-    let result: Record<string, unknown> | Failure
+    let result: Record<string, unknown> | RawJson | Failure
     try {
       result = route.handle(body, ctx)
     } catch (error) {
@@ -164,6 +167,9 @@ export const apiHandler = (rt: Runtime) =>
       result = new Failure(TimError.ServerError.code, "internal error in the emulator")
     }
     if (result instanceof Failure) return failEnvelope(result.code, result.info)
+    if (result instanceof RawJson) {
+      return respondText(result.members === "" ? `{${okMembers}}` : `{${result.members},${okMembers}}`)
+    }
     return respond(Object.assign(result, Envelope.ok))
   })
 
