@@ -3,33 +3,17 @@
  * Blocking removes the friendship in both directions and any pending request between the two accounts.
  */
 import { BlocklistAdd, BlocklistCheck, BlocklistDelete, BlocklistGet, Limits, TimError } from "@effect-tim/schema"
-import { decoder, Invalid, wire } from "./decode.js"
+import { wire } from "./decode.js"
+import { Failure, forEachTarget, type ItemWriter, quote, type Route, sns } from "./handler.js"
 
 type WireItem = Record<string, unknown>
 
-import { forEachTarget } from "./friends.js"
-import {
-  accountNotString,
-  Failure,
-  fromAccount,
-  type Handler,
-  type ItemWriter,
-  invalid,
-  quote,
-  type Route
-} from "./handler.js"
 import { removeFriend, touch } from "./state.js"
 
 const invalidCode = TimError.InvalidParameters.code
 const notFound = TimError.AccountNotFound.code
 
-const addEnvelope = decoder(BlocklistAdd.Request.omit("toAccounts"))
-
-const blocklistAdd: Handler = (body, ctx) => {
-  const env = addEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
+const blocklistAdd = sns(BlocklistAdd.Request.omit("toAccounts"), (_env, from, body, ctx) => {
   const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
     const to = ctx.state.accounts.get(toAccount)
     if (to === undefined) return [notFound, "Err_SNS_BlackListAdd_Account_Not_Exist"]
@@ -49,15 +33,9 @@ const blocklistAdd: Handler = (body, ctx) => {
   if (results instanceof Failure) return results
   touch(ctx.state)
   return results.answer()
-}
+})
 
-const deleteEnvelope = decoder(BlocklistDelete.Request.omit("toAccounts"))
-
-const blocklistDelete: Handler = (body, ctx) => {
-  const env = deleteEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
+const blocklistDelete = sns(BlocklistDelete.Request.omit("toAccounts"), (_env, from, body, ctx) => {
   const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
     if (!from.blocked.delete(toAccount)) {
       return ctx.state.accounts.has(toAccount)
@@ -70,16 +48,11 @@ const blocklistDelete: Handler = (body, ctx) => {
   if (results instanceof Failure) return results
   touch(ctx.state)
   return results.answer()
-}
+})
 
-const getRequest = decoder(BlocklistGet.Request)
 const encodeGet = wire(BlocklistGet.Response)
 
-const blocklistGet: Handler = (body, ctx) => {
-  const request = getRequest(body)
-  if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
-  const from = fromAccount(ctx, request.fromAccount)
-  if (from instanceof Failure) return from
+const blocklistGet = sns(BlocklistGet.Request, (request, from, _body, _ctx) => {
   const total = from.blocked.size
   const start = Math.min(request.startIndex, total)
   const end = Math.min(start + request.maxLimited, total)
@@ -95,19 +68,13 @@ const blocklistGet: Handler = (body, ctx) => {
     StartIndex: end >= total ? 0 : end,
     CurruentSequence: from.seq.block
   })
-}
-
-const checkEnvelope = decoder(BlocklistCheck.Request.omit("toAccounts"))
+})
 
 /** `{To_Account, Relation, ResultCode, ResultInfo}`; a failed item says `_NO`. */
 const checkItem: ItemWriter = (toAccount, code, info, relation) =>
   `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? "BlackCheckResult_Type_NO"}","ResultCode":${code},"ResultInfo":${quote(info)}}`
 
-const blocklistCheck: Handler = (body, ctx) => {
-  const env = checkEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
+const blocklistCheck = sns(BlocklistCheck.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.checkType === "BlackCheckResult_Type_Both"
   const results = forEachTarget(
     ctx,
@@ -130,7 +97,7 @@ const blocklistCheck: Handler = (body, ctx) => {
     checkItem
   )
   return results instanceof Failure ? results : results.answer("BlackListCheckItem")
-}
+})
 
 /** The blocklist routes. */
 export const routes: ReadonlyArray<Route> = [

@@ -14,30 +14,23 @@ import {
   Limits,
   TimError
 } from "@effect-tim/schema"
-import { decoder, Invalid, wire } from "./decode.js"
+import { wire } from "./decode.js"
+import {
+  type Ctx,
+  Failure,
+  forEachItem,
+  forEachTarget,
+  type ItemWriter,
+  invalidField,
+  type Outcome,
+  quote,
+  type Route,
+  sns,
+  unknownTag
+} from "./handler.js"
 
 type WireItem = Record<string, unknown>
 
-import {
-  accountArray,
-  accountNotString,
-  type Ctx,
-  Failure,
-  faultInfo,
-  fromAccount,
-  type Handler,
-  type ItemWriter,
-  invalid,
-  invalidField,
-  itemArray,
-  itemFault,
-  quote,
-  Results,
-  type Route,
-  rawToAccount,
-  unknownTag,
-  userIdProblem
-} from "./handler.js"
 import { type Account, bumpCustom, bumpStandard, ensureLists, type Friend, removeFriend, touch } from "./state.js"
 
 const code = {
@@ -55,8 +48,6 @@ const code = {
   notFriend: TimError.NotFriend.code
 } as const
 
-/** An item's code and info, and optionally what its serialised item carries (e.g. a relation). */
-type Outcome = readonly [code: number, info: string, extra?: string]
 const done: Outcome = [0, ""]
 
 const notImported = (api: string): Outcome => [code.notFound, `Err_SNS_${api}_Account_Not_Exist`]
@@ -77,9 +68,6 @@ const link = (owner: Account, to: string, friend: Friend): void => {
 // ---------------------------------------------------------------------------------------------------------------
 // friend_add
 // ---------------------------------------------------------------------------------------------------------------
-
-const addEnvelope = decoder(FriendAdd.Request.omit("items"))
-const addItem = decoder(FriendAdd.Item)
 
 const addOne = (ctx: Ctx, from: Account, item: FriendAdd.Item, single: boolean, force: boolean): Outcome => {
   const { limits } = ctx.config
@@ -126,40 +114,20 @@ const addOne = (ctx: Ctx, from: Account, item: FriendAdd.Item, single: boolean, 
   return done
 }
 
-const friendAdd: Handler = (body, ctx) => {
-  const env = addEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
-  const raw = itemArray(body, "AddFriendItem", Limits.maxItemsPerRequest)
-  if (raw === undefined || raw instanceof Failure) return raw ?? invalid("AddFriendItem is missing")
+const friendAdd = sns(FriendAdd.Request.omit("items"), (env, from, body, ctx) => {
   const single = env.addType === "Add_Type_Single"
   const force = env.forceAddFlags === 1
-  const results = new Results()
-  for (const entry of raw) {
-    const item = addItem(entry)
-    if (item instanceof Invalid) {
-      results.push(rawToAccount(entry), code.invalid, item.message)
-      continue
-    }
-    const fault = itemFault(ctx)
-    if (fault !== undefined) {
-      results.push(item.toAccount, fault.code, faultInfo(fault))
-      continue
-    }
-    const [resultCode, info] = addOne(ctx, from, item, single, force)
-    results.push(item.toAccount, resultCode, info)
-  }
+  const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, FriendAdd.Item, (item) =>
+    addOne(ctx, from, item, single, force)
+  )
+  if (results instanceof Failure) return results
   touch(ctx.state)
   return results.answer()
-}
+})
 
 // ---------------------------------------------------------------------------------------------------------------
 // friend_import
 // ---------------------------------------------------------------------------------------------------------------
-
-const importEnvelope = decoder(FriendImport.Request.omit("items"))
-const importItem = decoder(FriendImport.Item)
 
 const importOne = (ctx: Ctx, from: Account, item: FriendImport.Item): Outcome => {
   const to = ctx.state.accounts.get(item.toAccount)
@@ -187,43 +155,31 @@ const importOne = (ctx: Ctx, from: Account, item: FriendImport.Item): Outcome =>
   return done
 }
 
-const friendImport: Handler = (body, ctx) => {
-  const env = importEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
-  const raw = itemArray(body, "AddFriendItem", Limits.maxItemsPerRequest)
-  if (raw === undefined || raw instanceof Failure) return raw ?? invalid("AddFriendItem is missing")
+/** The first tag under `field` of the raw items that `allowed` refuses (for a whole-request `Invalid field`). */
+const firstUnknownTag = (items: unknown, field: string, allowed: (tag: string) => boolean): string | undefined => {
+  if (!Array.isArray(items)) return undefined
+  for (const entry of items) {
+    const tag = unknownTag((entry as Record<string, unknown> | null)?.[field], allowed)
+    if (tag !== undefined) return tag
+  }
+  return undefined
+}
+
+const friendImport = sns(FriendImport.Request.omit("items"), (_env, from, body, ctx) => {
   const customTags = ctx.config.customTags
-  for (const entry of raw) {
-    const tag = unknownTag((entry as { CustomItem?: unknown } | null)?.CustomItem, (t) => customTags.has(t))
-    if (tag !== undefined) return invalidField(tag)
-  }
-  const results = new Results()
-  for (const entry of raw) {
-    const item = importItem(entry)
-    if (item instanceof Invalid) {
-      results.push(rawToAccount(entry), code.invalid, item.message)
-      continue
-    }
-    const fault = itemFault(ctx)
-    if (fault !== undefined) {
-      results.push(item.toAccount, fault.code, faultInfo(fault))
-      continue
-    }
-    const [resultCode, info] = importOne(ctx, from, item)
-    results.push(item.toAccount, resultCode, info)
-  }
+  const tag = firstUnknownTag(body.AddFriendItem, "CustomItem", (t) => customTags.has(t))
+  if (tag !== undefined) return invalidField(tag)
+  const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, FriendImport.Item, (item) =>
+    importOne(ctx, from, item)
+  )
+  if (results instanceof Failure) return results
   touch(ctx.state)
   return results.answer()
-}
+})
 
 // ---------------------------------------------------------------------------------------------------------------
 // friend_update
 // ---------------------------------------------------------------------------------------------------------------
-
-const updateEnvelope = decoder(FriendUpdate.Request.omit("items"))
-const updateItem = decoder(FriendUpdate.Item)
 
 const updateOne = (ctx: Ctx, from: Account, item: FriendUpdate.Item): Outcome => {
   if (!ctx.state.accounts.has(item.toAccount)) return notImported("FriendUpdate")
@@ -250,75 +206,27 @@ const updateOne = (ctx: Ctx, from: Account, item: FriendUpdate.Item): Outcome =>
   return done
 }
 
-const friendUpdate: Handler = (body, ctx) => {
-  const env = updateEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
-  const raw = itemArray(body, "UpdateItem", Limits.maxItemsPerRequest)
-  if (raw === undefined || raw instanceof Failure) return raw ?? invalid("UpdateItem is missing")
+const friendUpdate = sns(FriendUpdate.Request.omit("items"), (_env, from, body, ctx) => {
   const customTags = ctx.config.customTags
-  for (const entry of raw) {
-    const tag = unknownTag(
-      (entry as { SnsItem?: unknown } | null)?.SnsItem,
-      (t) => t === "Tag_SNS_IM_Remark" || t === "Tag_SNS_IM_Group" || customTags.has(t)
-    )
-    if (tag !== undefined) return invalidField(tag)
-  }
-  const results = new Results()
-  for (const entry of raw) {
-    const item = updateItem(entry)
-    if (item instanceof Invalid) {
-      results.push(rawToAccount(entry), code.invalid, item.message)
-      continue
-    }
-    const fault = itemFault(ctx)
-    if (fault !== undefined) {
-      results.push(item.toAccount, fault.code, faultInfo(fault))
-      continue
-    }
-    const [resultCode, info] = updateOne(ctx, from, item)
-    results.push(item.toAccount, resultCode, info)
-  }
+  const tag = firstUnknownTag(
+    body.UpdateItem,
+    "SnsItem",
+    (t) => t === "Tag_SNS_IM_Remark" || t === "Tag_SNS_IM_Group" || customTags.has(t)
+  )
+  if (tag !== undefined) return invalidField(tag)
+  const results = forEachItem(ctx, body, "UpdateItem", Limits.maxItemsPerRequest, FriendUpdate.Item, (item) =>
+    updateOne(ctx, from, item)
+  )
+  if (results instanceof Failure) return results
   touch(ctx.state)
   return results.answer()
-}
+})
 
 // ---------------------------------------------------------------------------------------------------------------
 // friend_delete, friend_delete_all
 // ---------------------------------------------------------------------------------------------------------------
 
-const deleteEnvelope = decoder(FriendDelete.Request.omit("toAccounts"))
-
-/** Runs `each` over a validated `To_Account` array, reporting invalid UserIDs and injected faults per item. */
-export const forEachTarget = (
-  ctx: Ctx,
-  body: Record<string, unknown>,
-  max: number,
-  each: (toAccount: string) => Outcome,
-  write?: ItemWriter
-): Results | Failure => {
-  const targets = accountArray(body, "To_Account", max)
-  if (targets === undefined || targets instanceof Failure) return targets ?? invalid("To_Account is missing")
-  const results = new Results(write)
-  for (const toAccount of targets) {
-    const problem = userIdProblem(toAccount)
-    let outcome: Outcome
-    if (problem !== undefined) outcome = [code.invalid, problem]
-    else {
-      const fault = itemFault(ctx)
-      outcome = fault !== undefined ? [fault.code, faultInfo(fault)] : each(toAccount)
-    }
-    results.push(toAccount, outcome[0], outcome[1], outcome[2])
-  }
-  return results
-}
-
-const friendDelete: Handler = (body, ctx) => {
-  const env = deleteEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
+const friendDelete = sns(FriendDelete.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.deleteType !== "Delete_Type_Single" // §8: the emulator's default is Delete_Type_Both
   const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
     const to = ctx.state.accounts.get(toAccount)
@@ -330,16 +238,11 @@ const friendDelete: Handler = (body, ctx) => {
   if (results instanceof Failure) return results
   touch(ctx.state)
   return results.answer()
-}
+})
 
-const deleteAllRequest = decoder(FriendDeleteAll.Request)
 const encodeDeleteAll = wire(FriendDeleteAll.Response)
 
-const friendDeleteAll: Handler = (body, ctx) => {
-  const request = deleteAllRequest(body)
-  if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
-  const from = fromAccount(ctx, request.fromAccount)
-  if (from instanceof Failure) return from
+const friendDeleteAll = sns(FriendDeleteAll.Request, (request, from, _body, ctx) => {
   if (request.deleteType === "Delete_Type_Both") {
     for (const toAccount of from.friends.keys()) {
       const to = ctx.state.accounts.get(toAccount)
@@ -355,23 +258,17 @@ const friendDeleteAll: Handler = (body, ctx) => {
   }
   touch(ctx.state)
   return encodeDeleteAll({})
-}
+})
 
 // ---------------------------------------------------------------------------------------------------------------
 // friend_check
 // ---------------------------------------------------------------------------------------------------------------
 
-const checkEnvelope = decoder(FriendCheck.Request.omit("toAccounts"))
-
 /** `{To_Account, Relation, ResultCode, ResultInfo}`; a failed item says NoRelation, as in Tencent's sample. */
 const infoItem: ItemWriter = (toAccount, code, info, relation) =>
   `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? "CheckResult_Type_NoRelation"}","ResultCode":${code},"ResultInfo":${quote(info)}}`
 
-const friendCheck: Handler = (body, ctx) => {
-  const env = checkEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
+const friendCheck = sns(FriendCheck.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.checkType === "CheckResult_Type_Both"
   const results = forEachTarget(
     ctx,
@@ -397,7 +294,7 @@ const friendCheck: Handler = (body, ctx) => {
     infoItem
   )
   return results instanceof Failure ? results : results.answer("InfoItem")
-}
+})
 
 // ---------------------------------------------------------------------------------------------------------------
 // friend_get, friend_get_list
@@ -418,14 +315,9 @@ const standardTags = (friend: Friend): Array<{ Tag: string; Value: string | numb
   return out
 }
 
-const getRequest = decoder(FriendGet.Request)
 const encodeGet = wire(FriendGet.Response)
 
-const friendGet: Handler = (body, ctx) => {
-  const request = getRequest(body)
-  if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
-  const from = fromAccount(ctx, request.fromAccount)
-  if (from instanceof Failure) return from
+const friendGet = sns(FriendGet.Request, (request, from, _body, ctx) => {
   const total = from.friends.size
   const start = Math.min(request.startIndex, total)
   const end = Math.min(start + ctx.config.friendGetPageSize, total)
@@ -449,9 +341,7 @@ const friendGet: Handler = (body, ctx) => {
     CompleteFlag: complete ? 1 : 0,
     NextStartIndex: complete ? 0 : end
   })
-}
-
-const getListEnvelope = decoder(FriendGetList.Request.omit("toAccounts"))
+})
 
 const standardFriendTags: ReadonlySet<string> = new Set([
   "Tag_SNS_IM_Group",
@@ -490,20 +380,16 @@ const friendTag = (to: Account, friend: Friend, tag: string): TagValue | undefin
 const getListItem: ItemWriter = (toAccount, code, info, profile) =>
   `{"To_Account":${quote(toAccount)},"SnsProfileItem":${profile ?? "[]"},"ResultCode":${code},"ResultInfo":${quote(info)}}`
 
-const friendGetList: Handler = (body, ctx) => {
+const friendGetList = sns(FriendGetList.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const customTags = ctx.config.customTags
   const unknown = unknownTag(
-    body.TagList,
+    env.tagList,
     (t) =>
       t.startsWith("Tag_Profile_") ||
       standardFriendTags.has(t) ||
       (t.startsWith("Tag_SNS_Custom_") && customTags.has(t))
   )
   if (unknown !== undefined) return invalidField(unknown)
-  const env = getListEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
   const results = forEachTarget(
     ctx,
     body,
@@ -523,7 +409,7 @@ const friendGetList: Handler = (body, ctx) => {
     getListItem
   )
   return results instanceof Failure ? results : results.answer("InfoItem")
-}
+})
 
 /** The friend routes. */
 export const routes: ReadonlyArray<Route> = [

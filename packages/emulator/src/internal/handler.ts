@@ -7,6 +7,8 @@
 
 import type { Enums } from "@effect-tim/schema"
 import { type Api, Fields, TimError } from "@effect-tim/schema"
+import type { Schema } from "effect"
+import { decoder, Invalid } from "./decode.js"
 import type { FaultState } from "./faults.js"
 import * as Faults from "./faults.js"
 import type { Account, State } from "./state.js"
@@ -193,3 +195,90 @@ export const invalidField = (tag: string): Failure =>
   invalid(
     `Invalid field: ${tag.length > 64 ? `${tag.slice(0, 64)}…` : tag}. You may not configure custom fields in the console or use the wrong fields`
   )
+
+/** An item's code and info, and optionally what its serialised item carries (e.g. a relation). */
+export type Outcome = readonly [code: number, info: string, extra?: string]
+
+/**
+ * An sns handler: the request decoded with the schema package's schema (30001 naming the problem; 60015 when
+ * `From_Account` is not a string), and `From_Account` looked up (30003 when it has not been imported).
+ */
+export const sns =
+  <A extends { readonly fromAccount: string }, I>(
+    schema: Schema.Schema<A, I, never>,
+    handle: (request: A, from: Account, body: Record<string, unknown>, ctx: Ctx) => Wire | RawJson | Failure
+  ): Handler =>
+  (body, ctx) => {
+    const request = decode(schema, body)
+    if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
+    const from = fromAccount(ctx, request.fromAccount)
+    return from instanceof Failure ? from : handle(request, from, body, ctx)
+  }
+
+const decoders = new WeakMap<object, (u: unknown) => unknown>()
+
+/** Decodes with a schema, compiling its decoder once. */
+const decode = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown): A | Invalid => {
+  let run = decoders.get(schema)
+  if (run === undefined) {
+    run = decoder(schema)
+    decoders.set(schema, run)
+  }
+  return run(input) as A | Invalid
+}
+
+/**
+ * Runs `each` over the `To_Account` array of UserIDs: an invalid UserID gets its own 30001, an injected fault its
+ * 30006/30007 (and `each` is not run), the rest `each`'s outcome.
+ */
+export const forEachTarget = (
+  ctx: Ctx,
+  body: Record<string, unknown>,
+  max: number,
+  each: (toAccount: string) => Outcome,
+  write?: ItemWriter
+): Results | Failure => {
+  const targets = accountArray(body, "To_Account", max)
+  if (targets === undefined || targets instanceof Failure) return targets ?? invalid("To_Account is missing")
+  const results = new Results(write)
+  for (const toAccount of targets) {
+    const problem = userIdProblem(toAccount)
+    let outcome: Outcome
+    if (problem !== undefined) outcome = [TimError.InvalidParameters.code, problem]
+    else {
+      const fault = itemFault(ctx)
+      outcome = fault !== undefined ? [fault.code, faultInfo(fault)] : each(toAccount)
+    }
+    results.push(toAccount, outcome[0], outcome[1], outcome[2])
+  }
+  return results
+}
+
+/**
+ * Runs `apply` over the item objects under `key` (1 to `max` of them, else a whole-request 30001): each item is
+ * decoded on its own, so an invalid one gets its own 30001 naming the problem; an injected fault answers
+ * 30006/30007 for an item without applying it.
+ */
+export const forEachItem = <A extends { readonly toAccount: string }, I>(
+  ctx: Ctx,
+  body: Record<string, unknown>,
+  key: string,
+  max: number,
+  schema: Schema.Schema<A, I, never>,
+  apply: (item: A) => Outcome
+): Results | Failure => {
+  const raw = itemArray(body, key, max)
+  if (raw === undefined || raw instanceof Failure) return raw ?? invalid(`${key} is missing`)
+  const results = new Results()
+  for (const entry of raw) {
+    const item = decode(schema, entry)
+    if (item instanceof Invalid) {
+      results.push(rawToAccount(entry), TimError.InvalidParameters.code, item.message)
+      continue
+    }
+    const fault = itemFault(ctx)
+    const [code, info] = fault !== undefined ? [fault.code, faultInfo(fault)] : apply(item)
+    results.push(item.toAccount, code, info)
+  }
+  return results
+}

@@ -4,21 +4,15 @@
  * retried request is idempotent.
  */
 import { GroupAdd, GroupDelete, GroupGet, Limits, TimError } from "@effect-tim/schema"
-import { decoder, Invalid, wire } from "./decode.js"
-import { forEachTarget } from "./friends.js"
-import { accountNotString, Failure, fromAccount, type Handler, invalid, RawJson, type Route } from "./handler.js"
+import { wire } from "./decode.js"
+import { Failure, forEachTarget, RawJson, type Route, sns } from "./handler.js"
 import { bumpStandard, ensureLists, touch } from "./state.js"
 
 const invalidCode = TimError.InvalidParameters.code
 
-const addEnvelope = decoder(GroupAdd.Request.omit("toAccounts"))
 const encodeAdd = wire(GroupAdd.Response)
 
-const groupAdd: Handler = (body, ctx) => {
-  const env = addEnvelope(body)
-  if (env instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(env.message)
-  const from = fromAccount(ctx, env.fromAccount)
-  if (from instanceof Failure) return from
+const groupAdd = sns(GroupAdd.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const names = [...new Set(env.groupNames)]
   if (!ensureLists(from, names, ctx.config.limits.lists)) {
     return new Failure(TimError.FriendListLimitReached.code, "Err_SNS_GroupAdd_Group_Num_Exceed_Threshold")
@@ -36,16 +30,11 @@ const groupAdd: Handler = (body, ctx) => {
   if (results instanceof Failure) return results
   from.seq.group++
   return new RawJson(`${results.members()},"CurrentSequence":${from.seq.group}`)
-}
+})
 
-const deleteRequest = decoder(GroupDelete.Request)
 const encodeDelete = wire(GroupDelete.Response)
 
-const groupDelete: Handler = (body, ctx) => {
-  const request = deleteRequest(body)
-  if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
-  const from = fromAccount(ctx, request.fromAccount)
-  if (from instanceof Failure) return from
+const groupDelete = sns(GroupDelete.Request, (request, from, _body, ctx) => {
   const names = new Set(request.groupNames)
   const kept = from.lists.filter((name) => !names.has(name))
   if (kept.length !== from.lists.length) {
@@ -58,16 +47,11 @@ const groupDelete: Handler = (body, ctx) => {
   from.seq.group++
   touch(ctx.state)
   return encodeDelete({ CurrentSequence: from.seq.group })
-}
+})
 
-const getRequest = decoder(GroupGet.Request)
 const encodeGet = wire(GroupGet.Response)
 
-const groupGet: Handler = (body, ctx) => {
-  const request = getRequest(body)
-  if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
-  const from = fromAccount(ctx, request.fromAccount)
-  if (from instanceof Failure) return from
+const groupGet = sns(GroupGet.Request, (request, from, _body, _ctx) => {
   const wanted =
     request.groupNames === undefined || request.groupNames.length === 0
       ? from.lists
@@ -84,7 +68,7 @@ const groupGet: Handler = (body, ctx) => {
       : { GroupName: groupName, FriendNumber: accounts.length }
   })
   return encodeGet({ ResultItem: lists, CurrentSequence: from.seq.group })
-}
+})
 
 /** The friend list routes. */
 export const routes: ReadonlyArray<Route> = [
