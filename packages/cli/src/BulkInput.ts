@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto"
 import { FileSystem } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
-import { Chunk as C, Effect, Option, Schema, Stream } from "effect"
+import { Chunk as C, Effect, Schema, Stream } from "effect"
 
 /**
  * The file formats `tim` reads.
@@ -198,57 +198,109 @@ export const parseLine = (format: Format, order: ReadonlyArray<Column>, text: st
 }
 
 /**
- * The lines of a file as a stream, numbered from 1 (decoding UTF-8, any line ending).
+ * A stateful parser fed with text as it is read: complete lines become rows, the rest waits for more text.
  *
  * @since 0.1.0
  */
-export const lines = (path: string): Stream.Stream<readonly [string, number], PlatformError, FileSystem.FileSystem> =>
+export interface Parser {
+  /** Parses the complete lines of `text` (after what was left over); returns rows or the first bad line. */
+  readonly feed: (text: string) => Array<Row> | BulkInputError
+  /** Parses what is left (a last line without a line break). */
+  readonly end: () => Array<Row> | BulkInputError
+}
+
+/**
+ * Makes a {@link Parser} for the file at `path` (the path names the file in errors and picks the format).
+ *
+ * @since 0.1.0
+ */
+export const makeParser = (path: string): Parser => {
+  let format: Format | undefined
+  let order: ReadonlyArray<Column> = columns
+  let rest = ""
+  let line = 0
+  const parseOne = (raw: string, out: Array<Row>): BulkInputError | undefined => {
+    line++
+    let text = raw.endsWith("\r") ? raw.slice(0, -1) : raw
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    if (text.trim().length === 0) return undefined
+    if (format === undefined) {
+      format = detectFormat(path, text)
+      if (format === "csv") {
+        const fields = parseCsvLine(text)
+        if (typeof fields !== "string") {
+          const header = parseHeader(fields)
+          if (typeof header === "string") return new BulkInputError({ path, line, reason: header })
+          if (header !== undefined) {
+            order = header
+            return undefined
+          }
+        }
+      }
+    }
+    const row = parseLine(format, order, text, line)
+    if (typeof row === "string") return new BulkInputError({ path, line, reason: row })
+    out.push(row)
+    return undefined
+  }
+  return {
+    feed: (text) => {
+      const all = rest + text
+      const out: Array<Row> = []
+      let start = 0
+      let newline = all.indexOf("\n", start)
+      while (newline !== -1) {
+        const error = parseOne(all.slice(start, newline), out)
+        if (error !== undefined) return error
+        start = newline + 1
+        newline = all.indexOf("\n", start)
+      }
+      rest = all.slice(start)
+      return out
+    },
+    end: () => {
+      const out: Array<Row> = []
+      const last = rest
+      rest = ""
+      if (last.length === 0) return out
+      const error = parseOne(last, out)
+      return error ?? out
+    }
+  }
+}
+
+const lift = (result: Array<Row> | BulkInputError): Effect.Effect<Array<Row>, BulkInputError> =>
+  result instanceof BulkInputError ? Effect.fail(result) : Effect.succeed(result)
+
+/**
+ * The rows of a bulk file in batches (one per block read), streamed in bounded memory. Blank lines are skipped;
+ * a malformed line fails the stream with a {@link BulkInputError} naming the line.
+ *
+ * @since 0.1.0
+ */
+export const rowBatches = (
+  path: string
+): Stream.Stream<Array<Row>, BulkInputError | PlatformError, FileSystem.FileSystem> =>
   Stream.unwrap(
-    Effect.map(FileSystem.FileSystem, (fs) =>
-      fs.stream(path, { chunkSize: FileSystem.KiB(256) }).pipe(
-        Stream.decodeText(),
-        Stream.splitLines,
-        Stream.zipWithIndex,
-        Stream.map(([text, index]) => [text, index + 1] as const)
+    Effect.map(FileSystem.FileSystem, (fs) => {
+      const decoder = new TextDecoder("utf-8")
+      const parser = makeParser(path)
+      return fs.stream(path, { chunkSize: FileSystem.KiB(256) }).pipe(
+        Stream.mapEffect((bytes) => lift(parser.feed(decoder.decode(bytes, { stream: true })))),
+        Stream.concat(Stream.fromEffect(Effect.suspend(() => lift(parser.feed(decoder.decode()))))),
+        Stream.concat(Stream.fromEffect(Effect.suspend(() => lift(parser.end())))),
+        Stream.filter((batch) => batch.length > 0)
       )
-    )
+    })
   )
 
 /**
- * The rows of a bulk file, streamed. Blank lines are skipped; a malformed line fails the stream with a
- * {@link BulkInputError} naming the line.
+ * The rows of a bulk file, streamed.
  *
  * @since 0.1.0
  */
 export const rows = (path: string): Stream.Stream<Row, BulkInputError | PlatformError, FileSystem.FileSystem> =>
-  Stream.suspend(() => {
-    let format: Format | undefined
-    let order: ReadonlyArray<Column> = columns
-    return lines(path).pipe(
-      Stream.filterMapEffect(([raw, line]): Option.Option<Effect.Effect<Row, BulkInputError>> => {
-        const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
-        if (text.trim().length === 0) return Option.none()
-        if (format === undefined) {
-          format = detectFormat(path, text)
-          if (format === "csv") {
-            const fields = parseCsvLine(text)
-            if (typeof fields !== "string") {
-              const header = parseHeader(fields)
-              if (typeof header === "string") return Option.some(new BulkInputError({ path, line, reason: header }))
-              if (header !== undefined) {
-                order = header
-                return Option.none()
-              }
-            }
-          }
-        }
-        const row = parseLine(format, order, text, line)
-        return Option.some(
-          typeof row === "string" ? Effect.fail(new BulkInputError({ path, line, reason: row })) : Effect.succeed(row)
-        )
-      })
-    )
-  })
+  Stream.flattenIterables(rowBatches(path))
 
 /**
  * Reads the whole file once to validate every line and count the rows (for progress and ETA). Fails with the
@@ -257,7 +309,7 @@ export const rows = (path: string): Stream.Stream<Row, BulkInputError | Platform
  * @since 0.1.0
  */
 export const scan = (path: string): Effect.Effect<number, BulkInputError | PlatformError, FileSystem.FileSystem> =>
-  rows(path).pipe(Stream.runCount)
+  Stream.runFold(rowBatches(path), 0, (n, batch) => n + batch.length)
 
 /**
  * A unit of work: rows with the same from-account, at most `maxItems` of them. Its `id` (first and last line and

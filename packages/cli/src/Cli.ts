@@ -7,7 +7,8 @@
  */
 import { Command, ValidationError } from "@effect/cli"
 import type { CliApp } from "@effect/cli/CliApp"
-import { Cause, Console, Effect, Logger, LogLevel } from "effect"
+import { NodeContext } from "@effect/platform-node"
+import { Cause, Console, Effect, type Layer, Logger, LogLevel } from "effect"
 import * as accountCommands from "./internal/accountCommands.js"
 import * as demoCommand from "./internal/demoCommand.js"
 import * as emulatorCommand from "./internal/emulatorCommand.js"
@@ -74,3 +75,17 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, C
     Logger.withMinimumLogLevel(LogLevel.Warning),
     Effect.provide(Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger)))
   )
+
+/**
+ * The Node services `tim` needs (file system, path, terminal).
+ *
+ * @since 0.1.0
+ */
+export const layerNode: Layer.Layer<CliApp.Environment> = NodeContext.layer
+
+/**
+ * {@link run} on Node, with {@link layerNode} provided: the exit code of `tim` for a full argv.
+ *
+ * @since 0.1.0
+ */
+export const runNode = (argv: ReadonlyArray<string>): Effect.Effect<number> => Effect.provide(run(argv), layerNode)

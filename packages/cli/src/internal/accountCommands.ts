@@ -16,7 +16,7 @@ import { TimClient } from "@effect-tim/transport"
 import { Array as Arr, Effect } from "effect"
 import { finish } from "./bulk.js"
 import * as connection from "./connection.js"
-import { UsageError } from "./errors.js"
+import { type Subcommand, UsageError } from "./errors.js"
 import { withConnection } from "./friendCommands.js"
 import { errorView, printValue, type Row } from "./output.js"
 
@@ -103,7 +103,7 @@ const accountDelete = Command.make("delete", { ...connection.options, accounts: 
 ).pipe(Command.withDescription("delete accounts: ACCOUNT…"))
 
 /** `tim account`. */
-export const account = Command.make("account").pipe(
+export const account: Subcommand<"account"> = Command.make("account").pipe(
   Command.withDescription("accounts: import, check, delete"),
   Command.withSubcommands([accountImport, accountCheck, accountDelete])
 )
@@ -145,7 +145,7 @@ const setAllowType = Command.make(
 ).pipe(Command.withDescription("set how ACCOUNT accepts friend requests: need-confirm, allow-any or deny-any"))
 
 /** `tim profile`. */
-export const profile = Command.make("profile").pipe(
+export const profile: Subcommand<"profile"> = Command.make("profile").pipe(
   Command.withDescription("profiles: set-allow-type"),
   Command.withSubcommands([setAllowType])
 )

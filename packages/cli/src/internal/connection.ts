@@ -4,10 +4,12 @@
  */
 import { Options } from "@effect/cli"
 import { FileSystem, HttpClient } from "@effect/platform"
+import type { PlatformError } from "@effect/platform/Error"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Emulator } from "@effect-tim/emulator"
+import { Emulator, type EmulatorError } from "@effect-tim/emulator"
 import { Friends } from "@effect-tim/friends"
-import { Region, TimClient } from "@effect-tim/transport"
+import { type OptionsError, Region, TimClient } from "@effect-tim/transport"
+import type { UserSigError } from "@effect-tim/usersig"
 import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
 import { UsageError } from "./errors.js"
 
@@ -151,7 +153,7 @@ export const clientLayer = (
     readonly rateLimit: number
   },
   counter?: CallCounter
-) =>
+): Layer.Layer<TimClient.TimClient, OptionsError.OptionsError | UserSigError.UserSigError> =>
   TimClient.layer({
     sdkAppId: options.sdkAppId,
     secretKey: options.secretKey,
@@ -162,7 +164,9 @@ export const clientLayer = (
   }).pipe(Layer.provide(httpLayer(counter)))
 
 /** The embedded emulator with its state file in `./.tim/`, said once on stderr. */
-export const embeddedEmulator = (rateLimit: number) =>
+export const embeddedEmulator = (
+  rateLimit: number
+): Layer.Layer<Emulator.Emulator, EmulatorError.EmulatorError | PlatformError, FileSystem.FileSystem> =>
   Layer.unwrapEffect(
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
@@ -182,8 +186,18 @@ export const embeddedEmulator = (rateLimit: number) =>
     })
   )
 
+/** Why a connection could not be set up. */
+export type ConnectionError =
+  | UsageError
+  | EmulatorError.EmulatorError
+  | PlatformError
+  | OptionsError.OptionsError
+  | UserSigError.UserSigError
+
 /** `TimClient` and `Friends` for the chosen target. */
-export const layer = (c: Connection) =>
+export const layer = (
+  c: Connection
+): Layer.Layer<Friends.Friends | TimClient.TimClient, ConnectionError, FileSystem.FileSystem> =>
   Layer.unwrapEffect(
     Effect.map(target(c), (t) => {
       const client =

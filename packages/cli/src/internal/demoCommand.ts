@@ -5,11 +5,12 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Emulator } from "@effect-tim/emulator"
-import { Friends } from "@effect-tim/friends"
+import { Friends, type FriendsError } from "@effect-tim/friends"
 import { Fields, Limits, MultiAccountImport, PortraitSet } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
 import { Array as Arr, Console, Effect, Either, Layer } from "effect"
-import { CallCounter, clientLayer, embedded } from "./connection.js"
+import { CallCounter, type ConnectionError, clientLayer, embedded } from "./connection.js"
+import type { Subcommand } from "./errors.js"
 import { errorView, failureKey, renderSummary } from "./output.js"
 
 /** The demo's shape. */
@@ -75,8 +76,44 @@ export const plan = (o: DemoOptions): ReadonlyArray<readonly [string, ReadonlyAr
 
 const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1)
 
+/** What a demo run measured. */
+export interface Summary {
+  readonly accounts: number
+  readonly relations: number
+  readonly injectedItemErrors: number
+  readonly rateLimit: string
+  readonly add: {
+    readonly added: number
+    readonly pending: number
+    readonly alreadyFriends: number
+    readonly failed: Record<string, number>
+    readonly retries: number
+    readonly calls: number
+    readonly callsPerSecond: number
+    readonly elapsedMs: number
+  }
+  readonly check: {
+    readonly relations: Record<string, number>
+    readonly failed: Record<string, number>
+    readonly retries: number
+    readonly calls: number
+    readonly callsPerSecond: number
+    readonly elapsedMs: number
+  }
+  readonly calls: number
+  readonly callsPerSecond: number
+  readonly elapsedMs: number
+}
+
+/** What a demo run can fail with. */
+export type DemoError =
+  | ConnectionError
+  | FriendsError.InvalidRequest
+  | TimClient.CallError<typeof MultiAccountImport.api>
+  | TimClient.CallError<typeof PortraitSet.api>
+
 /** Runs the demo and returns its summary. */
-export const run = (o: DemoOptions) =>
+export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
   Effect.gen(function* () {
     const started = Date.now()
     const counter = new CallCounter()
@@ -204,8 +241,6 @@ export const run = (o: DemoOptions) =>
     )
   })
 
-type Summary = Effect.Effect.Success<ReturnType<typeof run>>
-
 /** The readable report of a demo run. */
 export const report = (s: Summary): string => {
   const sec = (ms: number) => `${(ms / 1000).toFixed(2)}s`
@@ -238,7 +273,7 @@ export const report = (s: Summary): string => {
 }
 
 /** `tim demo`. */
-export const command = Command.make(
+export const command: Subcommand<"demo"> = Command.make(
   "demo",
   { json: Options.boolean("json").pipe(Options.withDescription("print the summary as one JSON object")) },
   (o) => Effect.flatMap(run(defaults), (summary) => Console.log(o.json ? JSON.stringify(summary) : report(summary)))

@@ -5,13 +5,13 @@ import { Command, Options } from "@effect/cli"
 import { Emulator } from "@effect-tim/emulator"
 import { Config, Effect, Option } from "effect"
 import { embedded } from "./connection.js"
-import { UsageError } from "./errors.js"
+import { type Subcommand, UsageError } from "./errors.js"
 
 const share = (name: string, what: string) =>
   Options.float(name).pipe(Options.withDescription(`share of ${what}, 0 to 1 (default 0)`), Options.optional)
 
 /** `tim emulator`. */
-export const command = Command.make(
+export const command: Subcommand<"emulator"> = Command.make(
   "emulator",
   {
     host: Options.text("host").pipe(

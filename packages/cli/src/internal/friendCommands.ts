@@ -2,19 +2,27 @@
  * `tim friend …`, `tim blocklist …` and `tim list …`: the relationship chain through `Friends`.
  */
 import { Args, Command, Options } from "@effect/cli"
+import type { FileSystem } from "@effect/platform"
 import { Friends } from "@effect-tim/friends"
 import { Limits } from "@effect-tim/schema"
+import type { TimClient } from "@effect-tim/transport"
 import { Effect, Option, Stream } from "effect"
 import * as BulkInput from "../BulkInput.js"
 import { type ChunkResult, finish, rowsFailed, rowsOf, runFile } from "./bulk.js"
 import * as connection from "./connection.js"
-import { type ItemsFailed, UsageError } from "./errors.js"
+import { type ItemsFailed, type Subcommand, UsageError } from "./errors.js"
 import { printValue, table } from "./output.js"
 
 /** Runs a handler against the configured target. */
 export const withConnection =
   (c: connection.Connection) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  <A, E, R>(
+    effect: Effect.Effect<A, E, R>
+  ): Effect.Effect<
+    A,
+    E | connection.ConnectionError,
+    Exclude<R, Friends.Friends | TimClient.TimClient> | FileSystem.FileSystem
+  > =>
     Effect.provide(effect, connection.layer(c))
 
 const accounts = Args.text({ name: "account" }).pipe(Args.repeated)
@@ -375,7 +383,7 @@ const friendGetList = Command.make(
 ).pipe(Command.withDescription("read fields of some of FROM's friends: FROM TO… [--tag T]"))
 
 /** `tim friend`. */
-export const friend = Command.make("friend").pipe(
+export const friend: Subcommand<"friend"> = Command.make("friend").pipe(
   Command.withDescription("friends: add, import, update, delete, check, get"),
   Command.withSubcommands([
     friendAdd,
@@ -454,7 +462,7 @@ const blocklistGet = Command.make("get", { ...connection.options, accounts }, (o
 ).pipe(Command.withDescription("list the accounts FROM blocks"))
 
 /** `tim blocklist`. */
-export const blocklist = Command.make("blocklist").pipe(
+export const blocklist: Subcommand<"blocklist"> = Command.make("blocklist").pipe(
   Command.withDescription("blocklists: add, delete, check, get"),
   Command.withSubcommands([blocklistAdd, blocklistDelete, blocklistCheck, blocklistGet])
 )
@@ -524,7 +532,7 @@ const listGet = Command.make(
 ).pipe(Command.withDescription("show FROM's friend lists: FROM [NAME…] [--members]"))
 
 /** `tim list`. */
-export const list = Command.make("list").pipe(
+export const list: Subcommand<"list"> = Command.make("list").pipe(
   Command.withDescription("friend lists: add, delete, get"),
   Command.withSubcommands([listAdd, listDelete, listGet])
 )

@@ -4,6 +4,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { UserSig, UserSigner } from "@effect-tim/usersig"
 import { Config, Console, Effect } from "effect"
+import type { Subcommand } from "./errors.js"
 import { table } from "./output.js"
 
 const sdkAppId = Options.integer("sdkappid").pipe(
@@ -93,7 +94,7 @@ const decode = Command.make("decode", { json, userSig: userSigArg }, (o) =>
 ).pipe(Command.withDescription("read a UserSig's claims without checking its signature"))
 
 /** `tim usersig`. */
-export const command = Command.make("usersig").pipe(
+export const command: Subcommand<"usersig"> = Command.make("usersig").pipe(
   Command.withDescription("sign, verify and decode UserSigs"),
   Command.withSubcommands([gen, verify, decode])
 )
