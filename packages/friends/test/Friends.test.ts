@@ -230,6 +230,33 @@ describe("Friends (scripted client)", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("getProfiles splits at 100 accounts and refuses bad tags before sending", () => {
+    const { layer, sent } = scripted((_, request) =>
+      Effect.succeed({
+        infoItems: request.toAccounts.map((t: string) => ({
+          ...item(t),
+          snsProfileItems: [{ Tag: "Tag_SNS_IM_Remark", Value: `r-${t}` }]
+        }))
+      })
+    )
+    return Effect.gen(function* () {
+      const friends = yield* Friends.Friends
+      const targets = Array.from({ length: 250 }, (_, i) => `p${i}`)
+      const result = yield* friends.getProfiles("alice", targets, ["Tag_SNS_IM_Remark"])
+      assert.deepStrictEqual(
+        sent.map((s) => s.request.toAccounts.length),
+        [100, 100, 50]
+      )
+      assert.deepStrictEqual(
+        result.items.map((o) => Either.getOrThrow(o.result).Tag_SNS_IM_Remark),
+        targets.map((t) => `r-${t}`)
+      )
+      const bad = yield* Effect.flip(friends.getProfiles("alice", targets, ["Remark"]))
+      assert.deepStrictEqual([bad._tag, bad.field], ["InvalidRequest", "tags.0"])
+      assert.strictEqual(sent.length, 3)
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("refuses duplicate targets after their first position", () => {
     const { layer, sent } = scripted((_, request) => okAll(request))
     return Effect.gen(function* () {
