@@ -789,7 +789,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       Stream.unwrap(
         Effect.map(fromAccountOf(FriendGet.api, from), (account) =>
           Stream.paginateChunkEffect(0, (startIndex) =>
-            client.call(FriendGet.api, { fromAccount: account, startIndex: startIndex as never }).pipe(
+            client.call(FriendGet.api, { fromAccount: account, startIndex }).pipe(
               Effect.flatMap((page) => {
                 const friends = Arr.map(page.userDataItems, toFriend)
                 if (page.completeFlag !== 0) return Effect.succeed([friends, Option.none<number>()] as const)
@@ -908,9 +908,9 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
             client
               .call(BlocklistGet.api, {
                 fromAccount: account,
-                startIndex: startIndex as never,
+                startIndex,
                 maxLimited: blocklistPageSize,
-                lastSequence: 0 as never
+                lastSequence: 0
               })
               .pipe(
                 Effect.map((page) => {
