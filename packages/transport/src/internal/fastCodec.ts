@@ -9,7 +9,7 @@
  * Effect's parser, which then produces the value or the proper ParseError. Schemas using anything else compile to
  * `undefined` and always take the full path.
  */
-import { Either, Option, SchemaAST as AST } from "effect"
+import { SchemaAST as AST, Either, Option } from "effect"
 
 /** The answer of a fast codec that cannot vouch for the input: use the full parser. */
 export const Fallback: unique symbol = Symbol.for("@effect-tim/transport/fastCodec/Fallback")
@@ -34,7 +34,11 @@ export const compile = (ast: AST.AST, isDecoding: boolean): Compiled => {
 const dropRightRefinement = (ast: AST.AST): AST.AST => (AST.isRefinement(ast) ? dropRightRefinement(ast.from) : ast)
 
 const generate = (codecs: ReadonlyArray<Fast>, body: string): Fast =>
-  new Function("c", "F", "has", `return (u) => {\n${body}\n}`)(codecs, Fallback, Object.prototype.hasOwnProperty) as Fast
+  new Function("c", "F", "has", `return (u) => {\n${body}\n}`)(
+    codecs,
+    Fallback,
+    Object.prototype.hasOwnProperty
+  ) as Fast
 
 const go = (ast: AST.AST, isDecoding: boolean): Compiled => {
   switch (ast._tag) {
@@ -112,6 +116,8 @@ const go = (ast: AST.AST, isDecoding: boolean): Compiled => {
     }
     case "TypeLiteral": {
       if (ast.indexSignatures.length > 0) return undefined
+      // `{}` accepts any value but null and undefined, and returns it as it is.
+      if (ast.propertySignatures.length === 0) return (u) => (u === null || u === undefined ? Fallback : u)
       const codecs: Array<Fast> = []
       const required: Array<string> = []
       const optional: Array<string> = []

@@ -1,0 +1,182 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as S from "@effect-tim/schema"
+import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
+import * as fastCodec from "../src/internal/fastCodec.js"
+
+fc.configureGlobal({ defaultSizeToMaxWhenMaxSpecified: false })
+
+/** A valid wire request of every API (spec §4 and §9 samples). */
+const requestSamples: ReadonlyArray<readonly [string, unknown]> = [
+  [
+    "FriendAdd",
+    {
+      From_Account: "id",
+      AddFriendItem: [
+        {
+          To_Account: "id1",
+          Remark: "remark1",
+          GroupName: "Classmates",
+          AddSource: "AddSource_Type_XXXXXXXX",
+          AddWording: "I'm Test1"
+        }
+      ],
+      AddType: "Add_Type_Both",
+      ForceAddFlags: 1
+    }
+  ],
+  [
+    "FriendImport",
+    {
+      From_Account: "id",
+      AddFriendItem: [
+        {
+          To_Account: "id1",
+          Remark: "remark1",
+          RemarkTime: 1420000001,
+          GroupName: ["Friends"],
+          AddSource: "AddSource_Type_XXXXXXXX",
+          AddWording: "I'm Test1",
+          AddTime: 1420000001,
+          CustomItem: [
+            { Tag: "Tag_SNS_Custom_XXXX", Value: "Test" },
+            { Tag: "Tag_SNS_Custom_YYYY", Value: 0 }
+          ]
+        }
+      ]
+    }
+  ],
+  [
+    "FriendUpdate",
+    {
+      From_Account: "id",
+      UpdateItem: [
+        {
+          To_Account: "id1",
+          SnsItem: [
+            { Tag: "Tag_SNS_IM_Remark", Value: "remark1" },
+            { Tag: "Tag_SNS_IM_Group", Value: ["group1", "group2"] },
+            { Tag: "Tag_SNS_Custom_Test", Value: "test" }
+          ]
+        }
+      ]
+    }
+  ],
+  ["FriendDelete", { From_Account: "id", To_Account: ["id1", "id2", "id3"], DeleteType: "Delete_Type_Both" }],
+  ["FriendDeleteAll", { From_Account: "id", DeleteType: "Delete_Type_Both" }],
+  ["FriendCheck", { From_Account: "id", To_Account: ["id1", "id2"], CheckType: "CheckResult_Type_Both" }],
+  ["FriendGet", { From_Account: "id", StartIndex: 0, StandardSequence: 0, CustomSequence: 0 }],
+  [
+    "FriendGetList",
+    { From_Account: "UserID_1", To_Account: ["UserID_2"], TagList: ["Tag_Profile_IM_Nick", "Tag_SNS_IM_Remark"] }
+  ],
+  ["BlocklistAdd", { From_Account: "id", To_Account: ["id1", "id2", "id3"] }],
+  ["BlocklistDelete", { From_Account: "id", To_Account: ["id1"] }],
+  ["BlocklistCheck", { From_Account: "id", To_Account: ["id1", "id2"], CheckType: "BlackCheckResult_Type_Both" }],
+  ["BlocklistGet", { From_Account: "id", StartIndex: 0, MaxLimited: 30, LastSequence: 12 }],
+  ["GroupAdd", { From_Account: "id", GroupName: ["group1", "group2"], To_Account: ["id1", "id2"] }],
+  ["GroupDelete", { From_Account: "id", GroupName: ["group1"] }],
+  ["GroupGet", { From_Account: "id", NeedFriend: "Need_Friend_Type_Yes", GroupName: ["group1"] }],
+  ["AccountImport", { UserID: "test", Nick: "test", FaceUrl: "http://www.qq.com" }],
+  ["MultiAccountImport", { Accounts: ["test1", "test2"] }],
+  ["AccountCheck", { CheckItem: [{ UserID: "a" }] }],
+  ["AccountDelete", { DeleteItem: [{ UserID: "a" }] }],
+  [
+    "PortraitSet",
+    {
+      From_Account: "id",
+      ProfileItem: [
+        { Tag: "Tag_Profile_IM_AllowType", Value: "AllowType_Type_AllowAny" },
+        { Tag: "Tag_Profile_IM_Nick", Value: "MyNickName" }
+      ]
+    }
+  ],
+  ["PortraitGet", { To_Account: ["id1"], TagList: ["Tag_Profile_IM_AllowType"] }]
+]
+
+const apis = Object.entries(S).flatMap(([name, mod]) =>
+  "api" in mod ? [[name, (mod as { api: S.Api.Any }).api] as const] : []
+)
+
+/** The fast path either agrees with Effect's parser or defers to it; it never accepts what the parser rejects. */
+const agrees = (
+  fast: fastCodec.Fast,
+  full: (u: unknown) => Either.Either<unknown, unknown>,
+  input: unknown
+): "fast" | "deferred" => {
+  const value = fast(input)
+  if (value === fastCodec.Fallback) return "deferred"
+  const expected = full(input)
+  assert.isTrue(Either.isRight(expected), `fast path accepted what the parser rejects: ${JSON.stringify(input)}`)
+  assert.deepStrictEqual(value, Either.isRight(expected) ? expected.right : undefined)
+  return "fast"
+}
+
+describe("fastCodec", () => {
+  it("compiles every API's request encoder and response decoder", () => {
+    assert.isAbove(apis.length, 15)
+    for (const [name, api] of apis) {
+      assert.isDefined(fastCodec.compile(api.Request.ast, false), `${name} request`)
+      assert.isDefined(fastCodec.compile(api.Response.ast, true), `${name} response`)
+    }
+  })
+
+  it("matches Effect's parser on valid requests of every API, and takes the fast path for them", () => {
+    const covered = new Set<string>()
+    for (const [name, wire] of requestSamples) {
+      const api = apis.find(([n]) => n === name)![1]
+      const value = Schema.decodeUnknownSync(api.Request)(wire)
+      const encode = fastCodec.compile(api.Request.ast, false)!
+      assert.strictEqual(agrees(encode, Schema.encodeUnknownEither(api.Request), value), "fast", name)
+      assert.deepStrictEqual(encode(value), wire, name)
+      covered.add(name)
+    }
+    assert.deepStrictEqual([...covered].sort(), apis.map(([name]) => name).sort())
+  })
+
+  it("matches Effect's parser on generated answers of every API", () => {
+    for (const [name, api] of apis) {
+      const decode = fastCodec.compile(api.Response.ast, true)!
+      const fullDecode = Schema.decodeUnknownEither(api.Response)
+      let fast = 0
+      fc.assert(
+        fc.property(Arbitrary.make(Schema.encodedSchema(api.Response)), (generated) => {
+          // JSON turns NaN and ±Infinity into null, as a real answer would carry them.
+          const wire = JSON.parse(JSON.stringify(generated))
+          if (agrees(decode, fullDecode, wire) === "fast") fast++
+          else assert.isTrue(Either.isLeft(fullDecode(wire)), `${name}: a valid answer missed the fast path`)
+        }),
+        { numRuns: 25 }
+      )
+      assert.isAbove(fast, 10, name)
+    }
+  })
+
+  it("defers to the parser on anything it does not vouch for", () => {
+    for (const [, api] of apis) {
+      const decode = fastCodec.compile(api.Response.ast, true)!
+      const encode = fastCodec.compile(api.Request.ast, false)!
+      const fullDecode = Schema.decodeUnknownEither(api.Response)
+      const fullEncode = Schema.encodeUnknownEither(api.Request)
+      fc.assert(
+        fc.property(fc.jsonValue(), (junk) => {
+          agrees(decode, fullDecode, junk)
+          agrees(encode, fullEncode, junk)
+        }),
+        { numRuns: 30 }
+      )
+    }
+    const check = fastCodec.compile(S.FriendCheck.Request.ast, false)!
+    const valid = { fromAccount: "a", toAccounts: ["b"], checkType: "CheckResult_Type_Both" }
+    assert.notStrictEqual(check(valid), fastCodec.Fallback)
+    for (const invalid of [
+      { ...valid, toAccounts: ["bad id!"] },
+      { ...valid, toAccounts: [] },
+      { ...valid, checkType: "nope" },
+      { toAccounts: ["b"], checkType: "CheckResult_Type_Both" },
+      null,
+      []
+    ]) {
+      assert.strictEqual(check(invalid), fastCodec.Fallback, JSON.stringify(invalid))
+    }
+  })
+})
