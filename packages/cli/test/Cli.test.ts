@@ -225,16 +225,15 @@ layer(Emulator.layerTest(), { excludeTestServices: true })("tim against an emula
       const partial = yield* tim({ TIM_ENDPOINT: emulator.baseUrl }, "friend", "check", "a", "b")
       assert.strictEqual(partial.code, 1)
       assert.include(partial.stderr, "missing --sdkappid (TIM_SDKAPPID) and --secret-key (TIM_SECRET_KEY)")
-      const region = yield* tim(
-        { ...envFor(emulator.baseUrl), TIM_ENDPOINT: "" },
-        "friend",
-        "check",
-        "a",
-        "b",
-        "--region",
-        "mars"
-      )
+      const { TIM_ENDPOINT: _, ...noEndpoint } = envFor(emulator.baseUrl)
+      const region = yield* tim(noEndpoint, "friend", "check", "a", "b", "--region", "mars")
       assert.strictEqual(region.code, 1)
+      assert.match(region.stderr, /^tim: unknown region "mars" \(known: .*singapore/)
+      const both = yield* timAt("friend", "check", "a", "b", "--region", "singapore")
+      assert.deepStrictEqual(
+        [both.code, both.stderr],
+        [1, "tim: give --endpoint (TIM_ENDPOINT) or --region (TIM_REGION), not both"]
+      )
       const unknown = yield* timAt("friend", "befriend", "a", "b")
       assert.strictEqual(unknown.code, 1)
       const secret = "wrong-secret-9f3e2d"
