@@ -45,8 +45,23 @@ const perAccount = <E, R>(
     return accounts.map((account) => rows.get(account)!)
   })
 
-const itemRow = (account: string, code: number, info: string, outcome: unknown): Row =>
-  code === 0 ? { account, outcome } : { account, error: errorView(TimError.fromCode(code, info)) }
+/** One row per requested account from `{UserID, ResultCode, ResultInfo}` answers (a missing answer fails). */
+const resultRows = <R extends { readonly userId: string; readonly resultCode: number; readonly resultInfo: string }>(
+  batch: ReadonlyArray<string>,
+  results: ReadonlyArray<R>,
+  outcome: (r: R) => unknown
+): Array<Row> => {
+  const byId = new Map(results.map((r) => [r.userId, r] as const))
+  return batch.map((account): Row => {
+    const r = byId.get(account)
+    if (r === undefined) {
+      return { account, error: { tag: "MissingResult", code: 0, info: "the answer has no result for it" } }
+    }
+    return r.resultCode === 0
+      ? { account, outcome: outcome(r) }
+      : { account, error: errorView(TimError.fromCode(r.resultCode, r.resultInfo)) }
+  })
+}
 
 const accountImport = Command.make("import", { ...connection.options, accounts: accountArgs }, (o) =>
   Effect.gen(function* () {
@@ -70,15 +85,9 @@ const accountCheck = Command.make("check", { ...connection.options, accounts: ac
   Effect.gen(function* () {
     const client = yield* TimClient.TimClient
     const rows = yield* perAccount(o.accounts, (batch) =>
-      Effect.map(client.call(AccountCheck.api, { checkItems: batch.map((userId) => ({ userId })) }), (response) => {
-        const byId = new Map(response.resultItems.map((r) => [r.userId, r] as const))
-        return batch.map((account): Row => {
-          const r = byId.get(account)
-          return r === undefined
-            ? { account, error: { tag: "MissingResult", code: 0, info: "the answer has no result for it" } }
-            : itemRow(account, r.resultCode, r.resultInfo, r.accountStatus ?? "Unknown")
-        })
-      })
+      Effect.map(client.call(AccountCheck.api, { checkItems: batch.map((userId) => ({ userId })) }), (response) =>
+        resultRows(batch, response.resultItems, (r) => r.accountStatus ?? "Unknown")
+      )
     )
     return yield* finish(o.json, rows)
   }).pipe(withConnection(o))
@@ -88,15 +97,9 @@ const accountDelete = Command.make("delete", { ...connection.options, accounts: 
   Effect.gen(function* () {
     const client = yield* TimClient.TimClient
     const rows = yield* perAccount(o.accounts, (batch) =>
-      Effect.map(client.call(AccountDelete.api, { deleteItems: batch.map((userId) => ({ userId })) }), (response) => {
-        const byId = new Map(response.resultItems.map((r) => [r.userId, r] as const))
-        return batch.map((account): Row => {
-          const r = byId.get(account)
-          return r === undefined
-            ? { account, error: { tag: "MissingResult", code: 0, info: "the answer has no result for it" } }
-            : itemRow(account, r.resultCode, r.resultInfo, "Deleted")
-        })
-      })
+      Effect.map(client.call(AccountDelete.api, { deleteItems: batch.map((userId) => ({ userId })) }), (response) =>
+        resultRows(batch, response.resultItems, () => "Deleted")
+      )
     )
     return yield* finish(o.json, rows)
   }).pipe(withConnection(o))

@@ -76,6 +76,21 @@ export const plan = (o: DemoOptions): ReadonlyArray<readonly [string, ReadonlyAr
 
 const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1)
 
+/** Successes by value, failures by code and retries over batch results. */
+const tally = <A extends string, E>(results: ReadonlyArray<Friends.BatchResult<A, E>>) => {
+  const successes = new Map<string, number>()
+  const failures = new Map<string, number>()
+  let retries = 0
+  for (const result of results) {
+    retries += result.retries
+    for (const item of result.items) {
+      if (Either.isRight(item.result)) count(successes, item.result.right)
+      else count(failures, failureKey(errorView(item.result.left)))
+    }
+  }
+  return { successes, failures, retries }
+}
+
 /** What a demo run measured. */
 export interface Summary {
   readonly accounts: number
@@ -175,16 +190,7 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
       )
       const addMs = Date.now() - addStarted
       const addCalls = counter.calls - callsBefore
-      const added = new Map<string, number>()
-      const addFailures = new Map<string, number>()
-      let addRetries = 0
-      for (const result of adds) {
-        addRetries += result.retries
-        for (const item of result.items) {
-          if (Either.isRight(item.result)) count(added, item.result.right)
-          else count(addFailures, failureKey(errorView(item.result.left)))
-        }
-      }
+      const { failures: addFailures, retries: addRetries, successes: added } = tally(adds)
 
       yield* Console.error(`tim demo: checking all ${relations} relations…`)
       const checkStarted = Date.now()
@@ -194,16 +200,7 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
       })
       const checkMs = Date.now() - checkStarted
       const checkCalls = counter.calls - checkCallsBefore
-      const relationsFound = new Map<string, number>()
-      const checkFailures = new Map<string, number>()
-      let checkRetries = 0
-      for (const result of checks) {
-        checkRetries += result.retries
-        for (const item of result.items) {
-          if (Either.isRight(item.result)) count(relationsFound, item.result.right)
-          else count(checkFailures, failureKey(errorView(item.result.left)))
-        }
-      }
+      const { failures: checkFailures, retries: checkRetries, successes: relationsFound } = tally(checks)
       const elapsedMs = Date.now() - started
       const perSecond = (calls: number, ms: number) => (ms > 0 ? Math.round((calls * 1000) / ms) : 0)
       return {

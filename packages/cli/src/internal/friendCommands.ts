@@ -135,6 +135,27 @@ const directCall = <A, E, E2>(
     Effect.flatMap(({ retries, rows }) => finish(json, rows, {}, retries))
   )
 
+/** A `FROM TO…` command: one batch call of `Friends`, its rows printed. */
+const pairs = <A, E, E2>(
+  o: connection.Connection & { readonly accounts: ReadonlyArray<string> },
+  call: (
+    friends: Friends.Friends.Service,
+    from: string,
+    to: ReadonlyArray<string>
+  ) => Effect.Effect<Friends.BatchResult<A, E>, E2>,
+  render: (a: A) => unknown
+) =>
+  Effect.gen(function* () {
+    const [from, to] = yield* fromAndTargets(o.accounts)
+    return yield* directCall(
+      o.json,
+      from,
+      to,
+      Effect.flatMap(Friends.Friends, (f) => call(f, from, to)),
+      render
+    )
+  }).pipe(withConnection(o))
+
 const identity = <A>(a: A) => a
 const named = (name: string) => () => name
 
@@ -266,39 +287,25 @@ const friendUpdate = Command.make(
     )
   },
   (o) =>
-    Effect.gen(function* () {
-      const [from, to] = yield* fromAndTargets(o.accounts)
-      if (Option.isNone(o.remark) && o.groups.length === 0) {
-        return yield* new UsageError({ message: "give --remark and/or --group" })
-      }
-      const items = to.map(
-        (t): Friends.UpdateItem => ({
-          toAccount: t,
-          remark: Option.getOrUndefined(o.remark),
-          groups: o.groups.length > 0 ? o.groups : undefined
-        })
-      )
-      return yield* directCall(
-        o.json,
-        from,
-        to,
-        Effect.flatMap(Friends.Friends, (f) => f.update(from, items)),
-        named("Updated")
-      )
-    }).pipe(withConnection(o))
+    Option.isNone(o.remark) && o.groups.length === 0
+      ? Effect.fail(new UsageError({ message: "give --remark and/or --group" }))
+      : pairs(
+          o,
+          (f, from, to) =>
+            f.update(
+              from,
+              to.map((t) => ({
+                toAccount: t,
+                remark: Option.getOrUndefined(o.remark),
+                groups: o.groups.length > 0 ? o.groups : undefined
+              }))
+            ),
+          named("Updated")
+        )
 ).pipe(Command.withDescription("change friends' remark and lists: FROM TO… --remark R --group G"))
 
 const friendDelete = Command.make("delete", { ...connection.options, accounts, type: direction("both") }, (o) =>
-  Effect.gen(function* () {
-    const [from, to] = yield* fromAndTargets(o.accounts)
-    return yield* directCall(
-      o.json,
-      from,
-      to,
-      Effect.flatMap(Friends.Friends, (f) => f.remove(from, to, { type: o.type })),
-      named("Deleted")
-    )
-  }).pipe(withConnection(o))
+  pairs(o, (f, from, to) => f.remove(from, to, { type: o.type }), named("Deleted"))
 ).pipe(Command.withDescription("delete friends: FROM TO…"))
 
 const friendDeleteAll = Command.make("delete-all", { ...connection.options, accounts, type: direction("both") }, (o) =>
@@ -368,18 +375,10 @@ const friendGetList = Command.make(
       Options.repeated
     )
   },
-  (o) =>
-    Effect.gen(function* () {
-      const [from, to] = yield* fromAndTargets(o.accounts)
-      const tags = o.tags.length > 0 ? o.tags : ["Tag_SNS_IM_Remark", "Tag_SNS_IM_Group", "Tag_Profile_IM_Nick"]
-      return yield* directCall(
-        o.json,
-        from,
-        to,
-        Effect.flatMap(Friends.Friends, (f) => f.getProfiles(from, to, tags)),
-        identity
-      )
-    }).pipe(withConnection(o))
+  (o) => {
+    const tags = o.tags.length > 0 ? o.tags : ["Tag_SNS_IM_Remark", "Tag_SNS_IM_Group", "Tag_Profile_IM_Nick"]
+    return pairs(o, (f, from, to) => f.getProfiles(from, to, tags), identity)
+  }
 ).pipe(Command.withDescription("read fields of some of FROM's friends: FROM TO… [--tag T]"))
 
 /** `tim friend`. */
@@ -420,29 +419,11 @@ const blocklistAdd = Command.make("add", { ...connection.options, ...fileOptions
 }).pipe(Command.withDescription("block accounts: FROM TO… or --file F"))
 
 const blocklistDelete = Command.make("delete", { ...connection.options, accounts }, (o) =>
-  Effect.gen(function* () {
-    const [from, to] = yield* fromAndTargets(o.accounts)
-    return yield* directCall(
-      o.json,
-      from,
-      to,
-      Effect.flatMap(Friends.Friends, (f) => f.unblock(from, to)),
-      named("Unblocked")
-    )
-  }).pipe(withConnection(o))
+  pairs(o, (f, from, to) => f.unblock(from, to), named("Unblocked"))
 ).pipe(Command.withDescription("unblock accounts: FROM TO…"))
 
 const blocklistCheck = Command.make("check", { ...connection.options, accounts, type: direction("both") }, (o) =>
-  Effect.gen(function* () {
-    const [from, to] = yield* fromAndTargets(o.accounts)
-    return yield* directCall(
-      o.json,
-      from,
-      to,
-      Effect.flatMap(Friends.Friends, (f) => f.checkBlocked(from, to, { type: o.type })),
-      identity
-    )
-  }).pipe(withConnection(o))
+  pairs(o, (f, from, to) => f.checkBlocked(from, to, { type: o.type }), identity)
 ).pipe(Command.withDescription("check blocklist relations: FROM TO… (outcome: BlackCheckResult_Type_…)"))
 
 const blocklistGet = Command.make("get", { ...connection.options, accounts }, (o) =>
