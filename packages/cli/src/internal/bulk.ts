@@ -106,40 +106,44 @@ export const runFile = <R>(spec: FileSpec<R>, options: FileOptions) =>
       const failuresFile = Option.isSome(options.failures) ? yield* Failures.open(options.failures.value) : undefined
       const tally = new Tally()
       const sink = makeSink(options.json)
-      yield* Progress.start(tally, Math.max(0, total - skippedItems))
       let skippedChunks = 0
-      yield* BulkInput.rows(options.path).pipe(
-        BulkInput.chunks(options.chunk),
-        Stream.filter((chunk) => {
-          if (!done.has(chunk.id)) return true
-          skippedChunks++
-          return false
-        }),
-        Stream.mapEffect((chunk) => Effect.map(spec.process(chunk), (result) => [chunk, result] as const), {
-          concurrency: options.concurrency
-        }),
-        Stream.runForEach(([chunk, result]) =>
-          Effect.gen(function* () {
-            const failure = requestFailure(result.rows)
-            if (failure !== undefined) return yield* failure
-            let failed = 0
-            const failures: Array<Failures.Failure> = []
-            for (const row of result.rows) {
-              tally.add(row)
-              yield* sink.row(row)
-              if (isFailed(row)) {
-                failed++
-                if ("from" in row) failures.push({ from: row.from, to: row.to, ...row.error })
+      const progress = Progress.start(tally, Math.max(0, total - skippedItems))
+      // The progress reporter stops (printing its last line) before the summary is printed.
+      yield* Effect.zipRight(
+        progress,
+        BulkInput.rows(options.path).pipe(
+          BulkInput.chunks(options.chunk),
+          Stream.filter((chunk) => {
+            if (!done.has(chunk.id)) return true
+            skippedChunks++
+            return false
+          }),
+          Stream.mapEffect((chunk) => Effect.map(spec.process(chunk), (result) => [chunk, result] as const), {
+            concurrency: options.concurrency
+          }),
+          Stream.runForEach(([chunk, result]) =>
+            Effect.gen(function* () {
+              const failure = requestFailure(result.rows)
+              if (failure !== undefined) return yield* failure
+              let failed = 0
+              const failures: Array<Failures.Failure> = []
+              for (const row of result.rows) {
+                tally.add(row)
+                yield* sink.row(row)
+                if (isFailed(row)) {
+                  failed++
+                  if ("from" in row) failures.push({ from: row.from, to: row.to, ...row.error })
+                }
               }
-            }
-            tally.retries += result.retries
-            if (failuresFile !== undefined) yield* failuresFile.write(failures)
-            if (journal !== undefined) {
-              yield* journal.record({ id: chunk.id, succeeded: result.rows.length - failed, failed })
-            }
-          })
+              tally.retries += result.retries
+              if (failuresFile !== undefined) yield* failuresFile.write(failures)
+              if (journal !== undefined) {
+                yield* journal.record({ id: chunk.id, succeeded: result.rows.length - failed, failed })
+              }
+            })
+          )
         )
-      )
+      ).pipe(Effect.scoped)
       const elapsedMs = Date.now() - started
       yield* sink.end(
         tally.summary({
