@@ -3,3 +3,12 @@
  */
 export * as Friends from "./Friends.js"
 export * as FriendsError from "./FriendsError.js"
+
+/**
+ * The Promise API (`new TimFriends({ sdkAppId, secretKey, region })`) and its rejection class. Exported as classes
+ * rather than a namespace so that code without Effect reads `new TimFriends(...)`; its types are in the
+ * `TimFriends` namespace merged with the class (`TimFriends.Options`, `TimFriends.BatchResult`).
+ *
+ * @since 0.1.0
+ */
+export { TimFriends, TimRequestError } from "./TimFriends.js"
