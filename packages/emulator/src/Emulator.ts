@@ -5,7 +5,6 @@
  * @since 0.1.0
  */
 
-import { createServer } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { type Enums, Fields, Limits } from "@effect-tim/schema"
@@ -255,7 +254,7 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
     }
 
     const host = options.host ?? "127.0.0.1"
-    const server = yield* NodeHttpServer.make(() => createServer(), { host, port: options.port ?? 0 }).pipe(
+    const server = yield* NodeHttpServer.make(Server.createBufferingServer, { host, port: options.port ?? 0 }).pipe(
       Effect.mapError(
         (error) =>
           new EmulatorError({
