@@ -81,28 +81,29 @@ export const make = (config: AuthConfig) => {
       })
     )
 
-  /** Checks the query string of a request at the given time (Unix seconds): a rejection, or undefined. */
-  const check = (params: URLSearchParams, nowSeconds: number): Effect.Effect<Rejection | undefined> => {
+  /**
+   * Checks the query string of a request at the given time (Unix seconds): a rejection, or undefined when it
+   * passes; an Effect only when the UserSig has to be verified (not cached yet).
+   */
+  const check = (
+    params: URLSearchParams,
+    nowSeconds: number
+  ): Rejection | undefined | Effect.Effect<Rejection | undefined> => {
     const sdkAppId = params.get("sdkappid")
-    if (sdkAppId === null || sdkAppId === "")
-      return Effect.succeed(reject(TimError.SdkAppIdMissing, "sdkappid is missing"))
+    if (sdkAppId === null || sdkAppId === "") return reject(TimError.SdkAppIdMissing, "sdkappid is missing")
     if (sdkAppId !== sdkAppIdText) {
-      return Effect.succeed(
-        reject(TimError.InvalidSdkAppId, `sdkappid ${JSON.stringify(sdkAppId.slice(0, 20))} is not this app's`)
-      )
+      return reject(TimError.InvalidSdkAppId, `sdkappid ${JSON.stringify(sdkAppId.slice(0, 20))} is not this app's`)
     }
     const identifier = params.get("identifier")
     if (identifier === null || identifier === "") {
-      return Effect.succeed(reject(TimError.InvalidUrlParameters, "identifier is missing"))
+      return reject(TimError.InvalidUrlParameters, "identifier is missing")
     }
     if (!config.admins.has(identifier)) {
-      return Effect.succeed(
-        reject(TimError.AdminRequired, `identifier ${JSON.stringify(identifier.slice(0, 40))} is not an app admin`)
-      )
+      return reject(TimError.AdminRequired, `identifier ${JSON.stringify(identifier.slice(0, 40))} is not an app admin`)
     }
     const userSig = params.get("usersig")
     if (userSig === null || userSig === "") {
-      return Effect.succeed(reject(TimError.InvalidUrlParameters, "usersig is missing"))
+      return reject(TimError.InvalidUrlParameters, "usersig is missing")
     }
     const random = params.get("random")
     const checkRest = (): Rejection | undefined => {
@@ -114,7 +115,7 @@ export const make = (config: AuthConfig) => {
       return undefined
     }
     const cached = cache.get(userSig)
-    if (cached !== undefined) return Effect.succeed(checkCached(cached, identifier, userSig, nowSeconds) ?? checkRest())
+    if (cached !== undefined) return checkCached(cached, identifier, userSig, nowSeconds) ?? checkRest()
     return Effect.map(verifySig(identifier, userSig), (rejection) => rejection ?? checkRest())
   }
 

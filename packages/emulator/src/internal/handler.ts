@@ -64,7 +64,7 @@ export class RawJson {
 const plain = /^[A-Za-z0-9_\-.: ]*$/
 
 /** A JSON string literal, skipping the escaping pass for plain strings (UserIDs, codes' infos). */
-export const quote = (s: string): string => (plain.test(s) ? `"${s}"` : JSON.stringify(s))
+export const quote = (s: string): string => (s === "" ? '""' : plain.test(s) ? `"${s}"` : JSON.stringify(s))
 
 /** An API's handler and the code it answers for malformed requests. */
 export interface Route {

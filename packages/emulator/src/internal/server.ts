@@ -87,11 +87,10 @@ export const createBufferingServer = (): Server => {
   return server
 }
 
-/** The request's body: read by `createBufferingServer`, else from the stream. */
-const readBody = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<Body> => {
+/** The request's body: already read by `createBufferingServer`, else read from the stream. */
+const readBody = (request: HttpServerRequest.HttpServerRequest): Body | Effect.Effect<Body> => {
   const source = NodeHttpServerRequest.toIncomingMessage(request) as WithBody
-  const body = source[bodyKey]
-  return body !== undefined ? Effect.succeed(body) : readStreamed(source)
+  return source[bodyKey] ?? readStreamed(source)
 }
 
 /** Reads the body from the stream's events (large or slow bodies). */
@@ -150,68 +149,94 @@ const parseBody = (bytes: Buffer): Record<string, unknown> | string => {
   return asObject(json) ?? "the request body must be a JSON object"
 }
 
-/** The `/v4/{service}/{command}` handler. */
+/**
+ * The `/v4/{service}/{command}` handler. Written as plain functions that return an Effect only where something
+ * is asynchronous (latency, a UserSig not verified yet, a body not read yet), because this path is the
+ * emulator's throughput.
+ */
 export const apiHandler = (rt: Runtime) =>
-  Effect.gen(function* () {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const faults = rt.faults
-    const latency = faults.current.latencyMs
-    if (latency > 0) yield* Effect.sleep(latency)
-    if (Faults.roll(faults, faults.current.drop)) {
-      NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
-      // The platform interrupts this fiber when the response closes; answer nothing in the meantime.
-      return yield* Effect.never
-    }
-    if (Faults.roll(faults, faults.current.http502)) return badGateway
-    if (request.method !== "POST") {
-      return failEnvelope(TimError.HttpParseError.code, `method ${request.method} is not allowed, use POST`)
-    }
-    const url = request.url
-    const q = url.indexOf("?")
-    const path = q < 0 ? url : url.slice(0, q)
-    const params = new URLSearchParams(q < 0 ? "" : url.slice(q + 1))
-    const nowMillis = rt.nowMillis()
-    const rejection = yield* rt.auth.check(params, Math.floor(nowMillis / 1000))
-    if (rejection !== undefined) return failEnvelope(rejection.code, rejection.info)
-    const route = rt.routes.get(path)
-    if (route === undefined) {
-      return failEnvelope(TimError.UnknownCommand.code, `unknown API ${JSON.stringify(path.slice(0, 100))}`)
-    }
-    if (!rt.limiter.tryAcquire(route.api.path, nowMillis)) {
-      return failEnvelope(
-        TimError.ApiRateLimited.code,
-        `${route.api.path}: more than the allowed calls per second, slow down`
-      )
-    }
-    const raw = yield* readBody(request)
-    if (raw._tag !== "Ok") {
-      return failEnvelope(
-        TimError.InvalidJsonBody.code,
-        raw._tag === "TooLarge"
-          ? `the request body is larger than ${maxBodyBytes} bytes`
-          : "the request body was cut off"
-      )
-    }
-    const body = parseBody(raw.bytes)
-    if (typeof body === "string") return failEnvelope(TimError.InvalidJsonBody.code, body)
-    if (Faults.roll(faults, faults.current.requestError)) {
-      const cls = Faults.serverError(faults)
-      return failEnvelope(cls.code, `${cls.meaning} (injected fault)`)
-    }
-    const ctx: Ctx = { state: rt.state, config: rt.config, now: Math.floor(nowMillis / 1000), faults }
-    let result: Record<string, unknown> | RawJson | Failure
-    try {
-      result = route.handle(body, ctx)
-    } catch (error) {
-      yield* Effect.logError(`emulator: ${route.api.path} failed unexpectedly`, error)
-      result = new Failure(TimError.ServerError.code, "internal error in the emulator")
-    }
-    if (result instanceof Failure) return failEnvelope(result.code, result.info)
-    if (result instanceof RawJson) {
-      return respondText(result.members === "" ? `{${okMembers}}` : `{${result.members},${okMembers}}`)
-    }
-    return respond(Object.assign(result, Envelope.ok))
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const latency = rt.faults.current.latencyMs
+    return latency > 0 ? Effect.zipRight(Effect.sleep(latency), handle(rt, request)) : handle(rt, request)
   })
+
+type Reply = Effect.Effect<HttpServerResponse.HttpServerResponse>
+
+const handle = (rt: Runtime, request: HttpServerRequest.HttpServerRequest): Reply => {
+  const faults = rt.faults
+  if (Faults.roll(faults, faults.current.drop)) {
+    NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
+    // The platform interrupts this fiber when the response closes; answer nothing in the meantime.
+    return Effect.never
+  }
+  if (Faults.roll(faults, faults.current.http502)) return badGateway
+  if (request.method !== "POST") {
+    return failEnvelope(TimError.HttpParseError.code, `method ${request.method} is not allowed, use POST`)
+  }
+  const url = request.url
+  const q = url.indexOf("?")
+  const path = q < 0 ? url : url.slice(0, q)
+  const nowMillis = rt.nowMillis()
+  const rejection = rt.auth.check(new URLSearchParams(q < 0 ? "" : url.slice(q + 1)), Math.floor(nowMillis / 1000))
+  return Effect.isEffect(rejection)
+    ? Effect.flatMap(rejection, (r) => authorized(rt, request, path, nowMillis, r))
+    : authorized(rt, request, path, nowMillis, rejection)
+}
+
+const authorized = (
+  rt: Runtime,
+  request: HttpServerRequest.HttpServerRequest,
+  path: string,
+  nowMillis: number,
+  rejection: Auth.Rejection | undefined
+): Reply => {
+  if (rejection !== undefined) return failEnvelope(rejection.code, rejection.info)
+  const route = rt.routes.get(path)
+  if (route === undefined) {
+    return failEnvelope(TimError.UnknownCommand.code, `unknown API ${JSON.stringify(path.slice(0, 100))}`)
+  }
+  if (!rt.limiter.tryAcquire(route.api.path, nowMillis)) {
+    return failEnvelope(
+      TimError.ApiRateLimited.code,
+      `${route.api.path}: more than the allowed calls per second, slow down`
+    )
+  }
+  const body = readBody(request)
+  return Effect.isEffect(body)
+    ? Effect.flatMap(body, (b) => run(rt, route, b, nowMillis))
+    : run(rt, route, body, nowMillis)
+}
+
+const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => {
+  if (raw._tag !== "Ok") {
+    return failEnvelope(
+      TimError.InvalidJsonBody.code,
+      raw._tag === "TooLarge" ? `the request body is larger than ${maxBodyBytes} bytes` : "the request body was cut off"
+    )
+  }
+  const body = parseBody(raw.bytes)
+  if (typeof body === "string") return failEnvelope(TimError.InvalidJsonBody.code, body)
+  const faults = rt.faults
+  if (Faults.roll(faults, faults.current.requestError)) {
+    const cls = Faults.serverError(faults)
+    return failEnvelope(cls.code, `${cls.meaning} (injected fault)`)
+  }
+  const ctx: Ctx = { state: rt.state, config: rt.config, now: Math.floor(nowMillis / 1000), faults }
+  let result: Record<string, unknown> | RawJson | Failure
+  try {
+    result = route.handle(body, ctx)
+  } catch (error) {
+    return Effect.zipRight(
+      Effect.logError(`emulator: ${route.api.path} failed unexpectedly`, error),
+      failEnvelope(TimError.ServerError.code, "internal error in the emulator")
+    )
+  }
+  if (result instanceof Failure) return failEnvelope(result.code, result.info)
+  if (result instanceof RawJson) {
+    return respondText(result.members === "" ? `{${okMembers}}` : `{${result.members},${okMembers}}`)
+  }
+  return respond(Object.assign(result, Envelope.ok))
+}
 
 /** Validates and applies a fault patch; the error says which field is wrong. */
 export const applyFaults = (rt: Runtime, input: unknown): Either.Either<Faults.FaultState["current"], string> => {
@@ -230,7 +255,8 @@ export const resetState = (rt: Runtime): void => {
 const adminFaults = (rt: Runtime) =>
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const raw = yield* readBody(request)
+    const read = readBody(request)
+    const raw = Effect.isEffect(read) ? yield* read : read
     const body = raw._tag === "Ok" ? parseBody(raw.bytes) : "the request body is too large or was cut off"
     if (typeof body === "string") return yield* HttpServerResponse.json({ error: body }, { status: 400 })
     const applied = applyFaults(rt, body)
