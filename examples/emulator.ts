@@ -23,7 +23,7 @@ import { Console, Effect, Layer } from "effect"
 import { addAndCheck } from "./lib/addAndCheck.js"
 
 /** Friends over a client signed for the emulator's test app, at the emulator's URL; the emulator is included. */
-export const EmulatorLive = Friends.layer().pipe(
+const EmulatorLive = Friends.layer().pipe(
   Layer.provideMerge(
     Layer.unwrapEffect(
       Effect.map(Emulator.Emulator, (emulator) =>
