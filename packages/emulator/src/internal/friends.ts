@@ -268,6 +268,14 @@ const friendDeleteAll = sns(FriendDeleteAll.Request, (request, from, _body, ctx)
 const infoItem: ItemWriter = (toAccount, code, info, relation) =>
   `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? "CheckResult_Type_NoRelation"}","ResultCode":${code},"ResultInfo":${quote(info)}}`
 
+/** One outcome per relation, so that checking 1000 targets allocates no tuples. */
+const relationOutcome: Record<FriendCheck.InfoItem["relation"], Outcome> = {
+  CheckResult_Type_NoRelation: [0, "", "CheckResult_Type_NoRelation"],
+  CheckResult_Type_AWithB: [0, "", "CheckResult_Type_AWithB"],
+  CheckResult_Type_BWithA: [0, "", "CheckResult_Type_BWithA"],
+  CheckResult_Type_BothWay: [0, "", "CheckResult_Type_BothWay"]
+}
+
 const friendCheck = sns(FriendCheck.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.checkType === "CheckResult_Type_Both"
   const results = forEachTarget(
@@ -289,7 +297,7 @@ const friendCheck = sns(FriendCheck.Request.omit("toAccounts"), (env, from, body
           : forward
             ? "CheckResult_Type_AWithB"
             : "CheckResult_Type_NoRelation"
-      return [0, "", relation]
+      return relationOutcome[relation]
     },
     infoItem
   )
