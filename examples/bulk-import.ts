@@ -16,6 +16,7 @@ import { Friends } from "@effect-tim/friends"
 import { Fields, Limits, MultiAccountImport } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
 import { Array as Arr, Chunk, Console, Effect, Layer, Schema, Stream } from "effect"
+import { emulatorLive } from "./lib/emulatorLive.js"
 
 const rowCount = Math.max(1, Number(process.argv[2] ?? 5000))
 const owners = 20
@@ -92,21 +93,8 @@ const program = Effect.gen(function* () {
   yield* Console.log(`the emulator holds ${state.friendships.length} friendships`) // as many as the "ok" outcomes
 })
 
-const EmulatorLive = Friends.layer().pipe(
-  Layer.provideMerge(
-    Layer.unwrapEffect(
-      Effect.map(Emulator.Emulator, (emulator) =>
-        TimClient.layer({
-          sdkAppId: Emulator.testDefaults.sdkAppId,
-          secretKey: Emulator.testDefaults.secretKey,
-          endpoint: emulator.baseUrl,
-          retry: { baseDelay: "10 millis" }
-        })
-      )
-    )
-  ),
-  Layer.provide(NodeHttpClient.layerUndici),
-  Layer.provideMerge(Emulator.layerTest())
+const EmulatorLive = emulatorLive({ client: { retry: { baseDelay: "10 millis" } } }).pipe(
+  Layer.provide(NodeHttpClient.layerUndici)
 )
 
 program.pipe(Effect.scoped, Effect.provide(EmulatorLive), Effect.provide(NodeContext.layer), NodeRuntime.runMain)

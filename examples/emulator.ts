@@ -1,11 +1,12 @@
 /**
  * The program of `tencent.ts`, unchanged, against an in-process emulator: a real HTTP server on 127.0.0.1 that
- * answers like Tencent (auth, limits, error codes). Only the layer differs.
+ * answers like Tencent (auth, limits, error codes). Only the layer differs: `lib/emulatorLive.ts` puts the
+ * emulator, a `TimClient` at its URL and `Friends` together.
  *
  * Run: pnpm exec tsx --conditions=@effect-tim/source examples/emulator.ts
  *
- * In a test (a file under packages/<pkg>/test), copy `EmulatorLive` and share one emulator across a suite with
- * @effect/vitest:
+ * In a test (a file under packages/<pkg>/test), build the same layer (`lib/emulatorLive.ts`) and share one emulator
+ * across a suite with @effect/vitest:
  *
  *   it.layer(EmulatorLive)("friends", (it) => {
  *     it.effect("adds and checks", () =>
@@ -17,27 +18,13 @@
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Emulator } from "@effect-tim/emulator"
-import { Friends } from "@effect-tim/friends"
-import { TimClient } from "@effect-tim/transport"
 import { Console, Effect, Layer } from "effect"
 import { addAndCheck } from "./lib/addAndCheck.js"
+import { emulatorLive } from "./lib/emulatorLive.js"
 
-/** Friends over a client signed for the emulator's test app, at the emulator's URL; the emulator is included. */
-const EmulatorLive = Friends.layer().pipe(
-  Layer.provideMerge(
-    Layer.unwrapEffect(
-      Effect.map(Emulator.Emulator, (emulator) =>
-        TimClient.layer({
-          sdkAppId: Emulator.testDefaults.sdkAppId,
-          secretKey: Emulator.testDefaults.secretKey,
-          endpoint: emulator.baseUrl
-        })
-      )
-    )
-  ),
-  Layer.provide(NodeHttpClient.layerUndici),
-  // AllowAny: adds take effect at once instead of waiting for the peer's confirmation
-  Layer.provideMerge(Emulator.layerTest({ defaultAllowType: "AllowType_Type_AllowAny" }))
+// AllowAny: adds take effect at once instead of waiting for the peer's confirmation
+const EmulatorLive = emulatorLive({ emulator: { defaultAllowType: "AllowType_Type_AllowAny" } }).pipe(
+  Layer.provide(NodeHttpClient.layerUndici)
 )
 
 Effect.gen(function* () {

@@ -10,6 +10,7 @@ import { Friends } from "@effect-tim/friends"
 import { Fields, MultiAccountImport } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
 import { Console, Effect, Layer, Schema } from "effect"
+import { emulatorLive } from "./lib/emulatorLive.js"
 
 const program = Effect.gen(function* () {
   const client = yield* TimClient.TimClient
@@ -86,20 +87,7 @@ const unreachable = Effect.gen(function* () {
   )
 )
 
-const EmulatorLive = Friends.layer().pipe(
-  Layer.provideMerge(
-    Layer.unwrapEffect(
-      Effect.map(Emulator.Emulator, (emulator) =>
-        TimClient.layer({
-          sdkAppId: Emulator.testDefaults.sdkAppId,
-          secretKey: Emulator.testDefaults.secretKey,
-          endpoint: emulator.baseUrl
-        })
-      )
-    )
-  ),
-  Layer.provide(Emulator.layerTest({ defaultAllowType: "AllowType_Type_AllowAny" }))
-)
+const EmulatorLive = emulatorLive({ emulator: { defaultAllowType: "AllowType_Type_AllowAny" } })
 
 Effect.all([Effect.provide(program, EmulatorLive), unreachable], { discard: true }).pipe(
   Effect.provide(NodeHttpClient.layerUndici),

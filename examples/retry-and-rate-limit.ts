@@ -12,6 +12,7 @@ import { Friends } from "@effect-tim/friends"
 import { Fields, MultiAccountImport } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
 import { Array as Arr, Console, Effect, Either, Layer, Schema } from "effect"
+import { emulatorLive } from "./lib/emulatorLive.js"
 
 /** HTTP requests sent, retries included. */
 let sent = 0
@@ -82,23 +83,12 @@ const program = Effect.gen(function* () {
   yield* Console.log(`withTimeout("100 millis") → ${timedOut.message}`)
 })
 
-const EmulatorLive = Friends.layer().pipe(
-  Layer.provideMerge(
-    Layer.unwrapEffect(
-      Effect.map(Emulator.Emulator, (emulator) =>
-        TimClient.layer({
-          sdkAppId: Emulator.testDefaults.sdkAppId,
-          secretKey: Emulator.testDefaults.secretKey,
-          endpoint: emulator.baseUrl,
-          rateLimit: 20, // calls per second per API command (Tencent's documented limit is 200)
-          retry: { maxAttempts: 8, baseDelay: "20 millis", factor: 2, maxElapsed: "5 seconds" },
-          timeout: "2 seconds"
-        })
-      )
-    )
-  ),
-  Layer.provide(CountingHttpClient),
-  Layer.provideMerge(Emulator.layerTest())
-)
+const EmulatorLive = emulatorLive({
+  client: {
+    rateLimit: 20, // calls per second per API command (Tencent's documented limit is 200)
+    retry: { maxAttempts: 8, baseDelay: "20 millis", factor: 2, maxElapsed: "5 seconds" },
+    timeout: "2 seconds"
+  }
+}).pipe(Layer.provide(CountingHttpClient))
 
 program.pipe(Effect.provide(EmulatorLive), NodeRuntime.runMain)

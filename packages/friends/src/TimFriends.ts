@@ -277,6 +277,21 @@ export class TimFriends {
       .then((exit) => (Exit.isSuccess(exit) ? exit.value : Promise.reject(requestErrorOfCause(exit.cause))))
   }
 
+  /** A bulk call: refuses a non-array input, calls the service, and turns the result into plain outcomes. */
+  #batch<X, A, E extends { readonly _tag: string }, E2>(
+    api: Api.Any,
+    field: string,
+    input: ReadonlyArray<X>,
+    call: (input: ReadonlyArray<X>, friends: Friends.Friends.Service) => Effect.Effect<Friends.BatchResult<A, E>, E2>
+  ): Promise<TimFriends.BatchResult<A, E["_tag"]>> {
+    return this.#run((f) =>
+      Effect.map(
+        Effect.flatMap(arrayArg(api, field, input), (i) => call(i, f)),
+        toBatch
+      )
+    )
+  }
+
   /** Iterates a stream of the service; a failure rejects the iteration with a `TimRequestError`. */
   async *#iterate<A, E>(
     f: (friends: Friends.Friends.Service) => Stream.Stream<A, E>
@@ -296,11 +311,7 @@ export class TimFriends {
     targets: ReadonlyArray<string | Friends.AddTarget>,
     options?: Friends.AddOptions
   ): Promise<TimFriends.BatchResult<Friends.AddResult, Friends.AddError["_tag"]>> {
-    return this.#run((f) =>
-      Effect.flatMap(arrayArg(FriendAdd.api, "targets", targets), (t) => f.add(from, t, options)).pipe(
-        Effect.map(toBatch)
-      )
-    )
+    return this.#batch(FriendAdd.api, "targets", targets, (t, f) => f.add(from, t, options))
   }
 
   /** friend_add for one target: resolves with its result, rejects with its error (e.g. `BlockedByTarget`). */
@@ -313,9 +324,7 @@ export class TimFriends {
     from: string,
     items: ReadonlyArray<Friends.ImportItem>
   ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof FriendImport.api>["_tag"]>> {
-    return this.#run((f) =>
-      Effect.flatMap(arrayArg(FriendImport.api, "items", items), (i) => f.import(from, i)).pipe(Effect.map(toBatch))
-    )
+    return this.#batch(FriendImport.api, "items", items, (i, f) => f.import(from, i))
   }
 
   /** friend_update: changes remarks, lists and custom fields of friends. */
@@ -323,9 +332,7 @@ export class TimFriends {
     from: string,
     items: ReadonlyArray<Friends.UpdateItem>
   ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof FriendUpdate.api>["_tag"]>> {
-    return this.#run((f) =>
-      Effect.flatMap(arrayArg(FriendUpdate.api, "items", items), (i) => f.update(from, i)).pipe(Effect.map(toBatch))
-    )
+    return this.#batch(FriendUpdate.api, "items", items, (i, f) => f.update(from, i))
   }
 
   /** friend_update for one friend. */
@@ -339,11 +346,7 @@ export class TimFriends {
     toAccounts: ReadonlyArray<string>,
     options?: Direction
   ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof FriendDelete.api>["_tag"]>> {
-    return this.#run((f) =>
-      Effect.flatMap(arrayArg(FriendDelete.api, "toAccounts", toAccounts), (a) => f.remove(from, a, options)).pipe(
-        Effect.map(toBatch)
-      )
-    )
+    return this.#batch(FriendDelete.api, "toAccounts", toAccounts, (a, f) => f.remove(from, a, options))
   }
 
   /** friend_delete for one friend. */
@@ -362,11 +365,7 @@ export class TimFriends {
     toAccounts: ReadonlyArray<string>,
     options?: Direction
   ): Promise<TimFriends.BatchResult<Enums.FriendRelation, Friends.ItemError<typeof FriendCheck.api>["_tag"]>> {
-    return this.#run((f) =>
-      Effect.flatMap(arrayArg(FriendCheck.api, "toAccounts", toAccounts), (a) => f.check(from, a, options)).pipe(
-        Effect.map(toBatch)
-      )
-    )
+    return this.#batch(FriendCheck.api, "toAccounts", toAccounts, (a, f) => f.check(from, a, options))
   }
 
   /** friend_check for one account. */
@@ -390,10 +389,8 @@ export class TimFriends {
     toAccounts: ReadonlyArray<string>,
     tags: ReadonlyArray<string>
   ): Promise<TimFriends.BatchResult<Friends.Profile, Friends.ItemError<typeof FriendGetList.api>["_tag"]>> {
-    return this.#run((f) =>
-      Effect.flatMap(arrayArg(FriendGetList.api, "toAccounts", toAccounts), (a) =>
-        Effect.flatMap(arrayArg(FriendGetList.api, "tags", tags), (t) => f.getProfiles(from, a, t))
-      ).pipe(Effect.map(toBatch))
+    return this.#batch(FriendGetList.api, "toAccounts", toAccounts, (a, f) =>
+      Effect.flatMap(arrayArg(FriendGetList.api, "tags", tags), (t) => f.getProfiles(from, a, t))
     )
   }
 
@@ -402,11 +399,7 @@ export class TimFriends {
     from: string,
     toAccounts: ReadonlyArray<string>
   ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof BlocklistAdd.api>["_tag"]>> {
-    return this.#run((f) =>
-      Effect.flatMap(arrayArg(BlocklistAdd.api, "toAccounts", toAccounts), (a) => f.block(from, a)).pipe(
-        Effect.map(toBatch)
-      )
-    )
+    return this.#batch(BlocklistAdd.api, "toAccounts", toAccounts, (a, f) => f.block(from, a))
   }
 
   /** black_list_add for one account. */
@@ -419,11 +412,7 @@ export class TimFriends {
     from: string,
     toAccounts: ReadonlyArray<string>
   ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof BlocklistDelete.api>["_tag"]>> {
-    return this.#run((f) =>
-      Effect.flatMap(arrayArg(BlocklistDelete.api, "toAccounts", toAccounts), (a) => f.unblock(from, a)).pipe(
-        Effect.map(toBatch)
-      )
-    )
+    return this.#batch(BlocklistDelete.api, "toAccounts", toAccounts, (a, f) => f.unblock(from, a))
   }
 
   /** black_list_delete for one account. */
@@ -437,11 +426,7 @@ export class TimFriends {
     toAccounts: ReadonlyArray<string>,
     options?: Direction
   ): Promise<TimFriends.BatchResult<Enums.BlockRelation, Friends.ItemError<typeof BlocklistCheck.api>["_tag"]>> {
-    return this.#run((f) =>
-      Effect.flatMap(arrayArg(BlocklistCheck.api, "toAccounts", toAccounts), (a) =>
-        f.checkBlocked(from, a, options)
-      ).pipe(Effect.map(toBatch))
-    )
+    return this.#batch(BlocklistCheck.api, "toAccounts", toAccounts, (a, f) => f.checkBlocked(from, a, options))
   }
 
   /** black_list_check for one account. */
