@@ -264,7 +264,7 @@ export class TimFriends {
     const built = this.#runtime.runSyncExit(Effect.void)
     if (Exit.isFailure(built) && !isAsyncBuild(built.cause)) {
       this.#disposed = true
-      void this.#runtime.dispose()
+      this.#runtime.dispose().catch(() => undefined) // a failed build has nothing left to release
       throw requestErrorOfCause(built.cause)
     }
   }
