@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { FriendAdd, FriendCheck, GroupAdd } from "@effect-tim/schema"
 import { Effect, Schema } from "effect"
@@ -142,6 +144,43 @@ describe("state file", () => {
         const listen = yield* Effect.flip(Emulator.make({ ...Emulator.testDefaults, port }))
         assert.strictEqual(listen.reason, "Listen")
         assert.include(listen.message, String(port))
+      })
+    )
+  )
+})
+
+describe("Emulator.run", () => {
+  it.live("prints the base URL first, serves until SIGTERM, then saves the state file and exits 0", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const file = yield* tempFile
+        const fixture = fileURLToPath(new URL("./fixtures/run.ts", import.meta.url))
+        const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@effect-tim/source", fixture, file], {
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+        yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGKILL")))
+        const firstLine = yield* Effect.async<string>((resume) => {
+          let out = ""
+          child.stdout.on("data", (chunk: Buffer) => {
+            out += chunk.toString()
+            const newline = out.indexOf("\n")
+            if (newline >= 0) resume(Effect.succeed(out.slice(0, newline)))
+          })
+        }).pipe(Effect.timeout("20 seconds"), Effect.orDie)
+        assert.match(firstLine, /^http:\/\/127\.0\.0\.1:\d+$/)
+        const [a] = ids(1)
+        const reply = yield* request(firstLine, "v4/im_open_login_svc/account_import", { UserID: a })
+        assert.strictEqual(reply.json.ErrorCode, 0)
+        const exitCode = yield* Effect.async<number | null>((resume) => {
+          child.once("exit", (code) => resume(Effect.succeed(code)))
+          child.kill("SIGTERM")
+        })
+        assert.strictEqual(exitCode, 0)
+        const saved = JSON.parse(yield* Effect.promise(() => fs.readFile(file, "utf8")))
+        assert.deepStrictEqual(
+          saved.accounts.map((account: { userId: string }) => account.userId),
+          [a]
+        )
       })
     )
   )

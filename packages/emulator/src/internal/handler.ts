@@ -155,17 +155,16 @@ export const resultItem: ItemWriter = (toAccount, code, info) =>
 
 /** Collects serialised result items and `Fail_Account` (the targets whose item did not answer 0). */
 export class Results {
-  private json = ""
+  private readonly parts: Array<string> = []
   readonly failed: Array<string> = []
   constructor(private readonly write: ItemWriter = resultItem) {}
   push(toAccount: string, resultCode: number, resultInfo = "", extra?: string): void {
-    const item = this.write(toAccount, resultCode, resultInfo, extra)
-    this.json = this.json === "" ? item : `${this.json},${item}`
+    this.parts.push(this.write(toAccount, resultCode, resultInfo, extra))
     if (resultCode !== 0) this.failed.push(toAccount)
   }
   /** `"<key>":[...]`, then `"Fail_Account":[...]` only when an item failed. */
   members(key = "ResultItem"): string {
-    const items = `"${key}":[${this.json}]`
+    const items = `"${key}":[${this.parts.join(",")}]`
     return this.failed.length === 0 ? items : `${items},"Fail_Account":[${this.failed.map(quote).join(",")}]`
   }
   /** The whole answer. */
