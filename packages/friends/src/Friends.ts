@@ -120,6 +120,14 @@ export interface AddOptions {
 export type AddResult = "Added" | "Pending" | "AlreadyFriends"
 
 /**
+ * How a block ended well: `Blocked`, or `AlreadyBlocked` (30001 `Err_SNS_BlackListAdd_Already_Exist`, so that
+ * blocking again, e.g. on a resumed import, is idempotent).
+ *
+ * @since 0.1.0
+ */
+export type BlockResult = "Blocked" | "AlreadyBlocked"
+
+/**
  * A friend's error from `add`: 30539 is a success (`Pending`), never an error.
  *
  * @since 0.1.0
@@ -310,12 +318,12 @@ export declare namespace Friends {
     readonly block: (
       from: string,
       toAccounts: ReadonlyArray<string>
-    ) => Effect.Effect<BatchResult<void, ItemError<typeof BlocklistAdd.api>>, InvalidRequest>
+    ) => Effect.Effect<BatchResult<BlockResult, ItemError<typeof BlocklistAdd.api>>, InvalidRequest>
     /** black_list_add for one account. */
     readonly blockOne: (
       from: string,
       toAccount: string
-    ) => Effect.Effect<void, ItemError<typeof BlocklistAdd.api> | InvalidRequest>
+    ) => Effect.Effect<BlockResult, ItemError<typeof BlocklistAdd.api> | InvalidRequest>
     /** black_list_delete: unblock accounts. */
     readonly unblock: (
       from: string,
@@ -544,12 +552,17 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       name: string,
       write: boolean,
       from: string,
-      count: number,
+      input: ReadonlyArray<unknown>,
       plan: (from: Fields.UserId) => Batch.Plan<Item, R, A, E, ER>,
       prepare: () => ReadonlyArray<Batch.Prepared<Item>>
     ) =>
       Effect.gen(function* () {
-        const account = yield* fromAccountOf(plan(from as Fields.UserId).api, from)
+        const api = plan(from as Fields.UserId).api
+        // JavaScript callers can pass anything: refuse a non-array before touching it.
+        if (!Array.isArray(input)) {
+          return yield* new InvalidRequest({ api: api.path, field: "targets", reason: "must be an array" })
+        }
+        const account = yield* fromAccountOf(api, from)
         const run = provide(Batch.run(plan(account), prepare()))
         const result = yield* write ? withWriteLock(account, run) : run
         let failed = 0
@@ -560,7 +573,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           "tim.retries": result.retries
         })
         return result
-      }).pipe(traced(name, from, count))
+      }).pipe(traced(name, from, Array.isArray(input) ? input.length : 0))
 
     /** A bulk plan for an API: its chunk size, how many chunks at once, how to send, which answers succeed. */
     const planOf = <A extends Api.Any, Item, R extends Batch.RawResult, V>(
@@ -590,7 +603,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         "add",
         true,
         from,
-        targets.length,
+        targets,
         (account) =>
           writePlan(
             FriendAdd.api,
@@ -644,7 +657,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         "import",
         true,
         from,
-        items.length,
+        items,
         (account) =>
           writePlan(FriendImport.api, Limits.maxItemsPerRequest, (chunk) =>
             client.call(FriendImport.api, { fromAccount: account, items: chunk }).pipe(Effect.map((r) => r.resultItems))
@@ -680,7 +693,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         "update",
         true,
         from,
-        items.length,
+        items,
         (account) =>
           writePlan(FriendUpdate.api, Limits.maxItemsPerRequest, (chunk) =>
             client.call(FriendUpdate.api, { fromAccount: account, items: chunk }).pipe(Effect.map((r) => r.resultItems))
@@ -717,7 +730,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         "remove",
         true,
         from,
-        toAccounts.length,
+        toAccounts,
         (account) =>
           writePlan(FriendDelete.api, Limits.maxItemsPerRequest, (chunk) =>
             client
@@ -760,7 +773,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         "check",
         false,
         from,
-        toAccounts.length,
+        toAccounts,
         (account) =>
           planOf(
             FriendCheck.api,
@@ -820,7 +833,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           "getProfiles",
           false,
           from,
-          toAccounts.length,
+          toAccounts,
           (account) =>
             planOf(
               FriendGetList.api,
@@ -845,12 +858,21 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         "block",
         true,
         from,
-        toAccounts.length,
+        toAccounts,
         (account) =>
-          writePlan(BlocklistAdd.api, Limits.maxItemsPerRequest, (chunk) =>
-            client
-              .call(BlocklistAdd.api, { fromAccount: account, toAccounts: chunk })
-              .pipe(Effect.map((r) => r.resultItems))
+          writePlan(
+            BlocklistAdd.api,
+            Limits.maxItemsPerRequest,
+            (chunk) =>
+              client
+                .call(BlocklistAdd.api, { fromAccount: account, toAccounts: chunk })
+                .pipe(Effect.map((r) => r.resultItems)),
+            (r): Option.Option<BlockResult> =>
+              r.resultCode === 0
+                ? Option.some("Blocked")
+                : r.resultCode === 30001 && r.resultInfo === "Err_SNS_BlackListAdd_Already_Exist"
+                  ? Option.some("AlreadyBlocked")
+                  : Option.none()
           ),
         () => accountsOf(toAccounts)
       )
@@ -860,7 +882,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         "unblock",
         true,
         from,
-        toAccounts.length,
+        toAccounts,
         (account) =>
           writePlan(BlocklistDelete.api, Limits.maxItemsPerRequest, (chunk) =>
             client
@@ -876,7 +898,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         "checkBlocked",
         false,
         from,
-        toAccounts.length,
+        toAccounts,
         (account) =>
           planOf(
             BlocklistCheck.api,

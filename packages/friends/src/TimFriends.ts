@@ -398,12 +398,12 @@ export class TimFriends {
   block(
     from: string,
     toAccounts: ReadonlyArray<string>
-  ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof BlocklistAdd.api>["_tag"]>> {
+  ): Promise<TimFriends.BatchResult<Friends.BlockResult, Friends.ItemError<typeof BlocklistAdd.api>["_tag"]>> {
     return this.#batch(BlocklistAdd.api, "toAccounts", toAccounts, (a, f) => f.block(from, a))
   }
 
   /** black_list_add for one account. */
-  blockOne(from: string, toAccount: string): Promise<void> {
+  blockOne(from: string, toAccount: string): Promise<Friends.BlockResult> {
     return this.#run((f) => f.blockOne(from, toAccount))
   }
 

@@ -257,13 +257,25 @@ describe("Friends (scripted client)", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("refuses a non-array input from JavaScript callers with InvalidRequest, sending nothing", () => {
+    const { layer, sent } = scripted((_, request) => okAll(request))
+    return Effect.gen(function* () {
+      const friends = yield* Friends.Friends
+      const error = yield* Effect.flip(friends.check("alice", "bob" as unknown as ReadonlyArray<string>))
+      assert.deepStrictEqual([error._tag, error.field, error.reason], ["InvalidRequest", "targets", "must be an array"])
+      const nothing = yield* Effect.flip(friends.add("alice", null as unknown as ReadonlyArray<string>))
+      assert.strictEqual(nothing._tag, "InvalidRequest")
+      assert.strictEqual(sent.length, 0)
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("refuses duplicate targets after their first position", () => {
     const { layer, sent } = scripted((_, request) => okAll(request))
     return Effect.gen(function* () {
       const friends = yield* Friends.Friends
       const result = yield* friends.block("alice", ["bob", "carol", "bob"])
       assert.deepStrictEqual(sent[0]!.request.toAccounts, ["bob", "carol"])
-      assert.deepStrictEqual(result.items[0]!.result, Either.right(undefined))
+      assert.deepStrictEqual(result.items[0]!.result, Either.right("Blocked"))
       assert.deepStrictEqual(
         result.items[2]!.result,
         Either.left(

@@ -198,7 +198,8 @@ describe("TimFriends", () => {
   it("block, unblock, checkBlocked, checkBlockedOne, blocklist, iterateBlocklist", async () => {
     const [owner, a, b, c] = await accounts(4, "tfblk")
     const blocked = await friends.block(owner!, [a!, b!, c!])
-    assert.isTrue(blocked.items.every((o) => o.ok))
+    assert.isTrue(blocked.items.every((o) => o.ok && o.value === "Blocked"))
+    assert.strictEqual(await friends.blockOne(owner!, a!), "AlreadyBlocked")
     const entries = await friends.blocklist(owner!) // 3 entries over pages of 2
     assert.sameMembers(
       entries.map((e) => e.toAccount),

@@ -405,7 +405,7 @@ const blocklistAdd = Command.make("add", { ...connection.options, ...fileOptions
   return bulk(
     "blocklist add",
     o,
-    (from, to) => directCall(o.json, from, to, run(from, to), named("Blocked")),
+    (from, to) => directCall(o.json, from, to, run(from, to), (outcome) => outcome),
     (c) =>
       chunkCall(
         c,
@@ -413,7 +413,7 @@ const blocklistAdd = Command.make("add", { ...connection.options, ...fileOptions
           c.from,
           c.rows.map((r) => r.to)
         ),
-        named("Blocked")
+        (outcome) => outcome
       )
   )
 }).pipe(Command.withDescription("block accounts: FROM TO… or --file F"))
