@@ -112,7 +112,16 @@ const agrees = (
 }
 
 describe("fastCodec", () => {
-  it("compiles every API's request encoder and response decoder", () => {
+  it("compiles the envelope, and every API's request encoder and response decoder", () => {
+    const envelope = fastCodec.compile(S.Envelope.Envelope.ast, true)
+    assert.isDefined(envelope)
+    for (const wire of [
+      { ActionStatus: "OK", ErrorCode: 0, InfoItem: [] },
+      { ActionStatus: "FAIL", ErrorCode: 30001, ErrorInfo: "x", ErrorDisplay: "" },
+      { ActionStatus: "OK", ErrorCode: 0, ErrorInfo: "0" }
+    ]) {
+      assert.strictEqual(agrees(envelope!, Schema.decodeUnknownEither(S.Envelope.Envelope), wire), "fast")
+    }
     assert.isAbove(apis.length, 15)
     for (const [name, api] of apis) {
       assert.isDefined(fastCodec.compile(api.Request.ast, false), `${name} request`)

@@ -10,6 +10,7 @@
  * `undefined` and always take the full path.
  */
 import { SchemaAST as AST, Either, Option } from "effect"
+import { identity } from "effect/Function"
 
 /** The answer of a fast codec that cannot vouch for the input: use the full parser. */
 export const Fallback: unique symbol = Symbol.for("@effect-tim/transport/fastCodec/Fallback")
@@ -30,8 +31,6 @@ export const compile = (ast: AST.AST, isDecoding: boolean): Compiled => {
   cache.set(ast, compiled)
   return compiled
 }
-
-const dropRightRefinement = (ast: AST.AST): AST.AST => (AST.isRefinement(ast) ? dropRightRefinement(ast.from) : ast)
 
 const generate = (codecs: ReadonlyArray<Fast>, body: string): Fast =>
   new Function("c", "F", "has", `return (u) => {\n${body}\n}`)(
@@ -91,12 +90,14 @@ const go = (ast: AST.AST, isDecoding: boolean): Compiled => {
           return a === Fallback || !check(a) ? Fallback : a
         }
       }
-      const validate = compile(AST.typeAST(ast), true)
-      const encode = compile(dropRightRefinement(ast.from), false)
-      if (validate === undefined || encode === undefined) return undefined
+      // Effect validates the whole type side, then encodes `from` without its refinements, which validates the
+      // nested values a second time. Encoding `from` (refinements included) and checking this filter on the input
+      // makes every check once, with the same outcome.
+      const encode = compile(ast.from, false)
+      if (encode === undefined) return undefined
       return (u) => {
-        const a = validate(u)
-        return a === Fallback ? Fallback : encode(a)
+        const e = encode(u)
+        return e === Fallback || !check(u) ? Fallback : e
       }
     }
     case "TupleType": {
@@ -176,8 +177,8 @@ return out`
       const tos = psts.map((pst) => (isDecoding ? pst.to : pst.from))
       const kept = source.propertySignatures.map((ps) => ps.name).filter((name) => !froms.includes(name))
       // Effect renames keys in place, one transformation after the other; building a fresh object at once is the
-      // same as long as no target key is also a source key or a kept key.
-      if (tos.some((to) => froms.includes(to) || kept.includes(to))) return undefined
+      // same as long as no target key is another transformation's source key or a kept key.
+      if (tos.some((to, i) => kept.includes(to) || froms.some((from, j) => j !== i && from === to))) return undefined
       if ([...froms, ...tos, ...kept].some((key) => typeof key !== "string")) return undefined
       const fs = psts.map((pst) => (isDecoding ? pst.decode : pst.encode))
       const body = [
@@ -190,7 +191,10 @@ return out`
         }),
         ...froms.map((from, i) => {
           const key = JSON.stringify(from)
-          return `{ const x = a[${key}]; const o = f[${i}](x !== undefined || has.call(a, ${key}) ? some(x) : none()); if (o._tag === "Some") out[${JSON.stringify(tos[i])}] = o.value }`
+          // A plain rename (`fromKey`) maps the option through `identity`: copy the key without allocating one.
+          return fs[i] === identity
+            ? `if (has.call(a, ${key})) out[${JSON.stringify(tos[i])}] = a[${key}]`
+            : `{ const x = a[${key}]; const o = f[${i}](x !== undefined || has.call(a, ${key}) ? some(x) : none()); if (o._tag === "Some") out[${JSON.stringify(tos[i])}] = o.value }`
         }),
         "return second(out)"
       ].join("\n")
