@@ -282,3 +282,15 @@ describe("API schemas", () => {
     assert.isTrue(Either.isLeft(result))
   })
 })
+
+describe("wire types", () => {
+  it("name Tencent's fields exactly, so emulator answers are checked at compile time", () => {
+    // A misspelt key here is a type error, not only a failing assertion.
+    const wire: typeof S.FriendCheck.Response.Encoded = {
+      InfoItem: [{ To_Account: "a", Relation: "CheckResult_Type_BothWay", ResultCode: 0, ResultInfo: "" }]
+    }
+    const blocklist: typeof S.BlocklistGet.Response.Encoded = { BlackListItem: [], StartIndex: 0, CurruentSequence: 1 }
+    assert.strictEqual(Schema.decodeUnknownSync(S.FriendCheck.Response)(wire).infoItems[0]?.toAccount, "a")
+    assert.strictEqual(Schema.decodeUnknownSync(S.BlocklistGet.Response)(blocklist).currentSequence, 1)
+  })
+})

@@ -10,7 +10,7 @@ export const toAccounts = (max: number) =>
   required("To_Account", Schema.Array(UserId).pipe(Schema.minItems(1), Schema.maxItems(max)))
 
 /** A list field that may be absent on the wire (decoded as empty). */
-export const listOr = <S extends Schema.Schema.Any>(wireName: string, item: S) =>
+export const listOr = <const K extends string, S extends Schema.Schema.Any>(wireName: K, item: S) =>
   Schema.optionalWith(Schema.Array(item), { default: () => [] }).pipe(Schema.fromKey(wireName))
 
 /** `ResultInfo`, absent on some answers. */

@@ -1,11 +1,11 @@
 import { Schema } from "effect"
 
 /** A required field whose wire name differs from its camelCase name. */
-export const required = <S extends Schema.Schema.All>(wireName: string, schema: S) =>
+export const required = <const K extends string, S extends Schema.Schema.All>(wireName: K, schema: S) =>
   Schema.propertySignature(schema).pipe(Schema.fromKey(wireName))
 
 /** An optional field (absent on the wire when undefined) whose wire name differs from its camelCase name. */
-export const optional = <S extends Schema.Schema.All>(wireName: string, schema: S) =>
+export const optional = <const K extends string, S extends Schema.Schema.All>(wireName: K, schema: S) =>
   Schema.optionalWith(schema, { exact: true }).pipe(Schema.fromKey(wireName))
 
 /** UTF-8 byte length without allocating (Tencent's limits are in bytes, not characters). */
