@@ -6,6 +6,7 @@
 import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
+import { snsWrite } from "./internal/errors.js"
 import { fromAccount, toAccounts } from "./internal/fields.js"
 import * as Limits from "./Limits.js"
 import * as TimError from "./TimError.js"
@@ -43,16 +44,7 @@ export const api = Api.make({
   command: "black_list_add",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.SdkAppIdIllegal,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.WriteConflict,
-    TimError.BlocklistLimitReached
-  ]
+  errors: [...snsWrite, TimError.BlocklistLimitReached]
 })
 
 /**

@@ -7,10 +7,10 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { failAccount } from "./BatchResult.js"
 import { BlockCheckType, BlockRelation } from "./Enums.js"
+import { snsRead } from "./internal/errors.js"
 import { fromAccount, listOr, resultInfo, toAccounts } from "./internal/fields.js"
 import { required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
-import * as TimError from "./TimError.js"
 
 /**
  * The request body.
@@ -64,13 +64,7 @@ export const api = Api.make({
   command: "black_list_check",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout
-  ]
+  errors: [...snsRead]
 })
 
 /**

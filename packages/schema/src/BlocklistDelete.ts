@@ -6,9 +6,9 @@
 import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
+import { snsWrite } from "./internal/errors.js"
 import { fromAccount, toAccounts } from "./internal/fields.js"
 import * as Limits from "./Limits.js"
-import * as TimError from "./TimError.js"
 
 /**
  * The request body.
@@ -43,15 +43,7 @@ export const api = Api.make({
   command: "black_list_delete",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.SdkAppIdIllegal,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.WriteConflict
-  ]
+  errors: [...snsWrite]
 })
 
 /**

@@ -6,10 +6,10 @@
 import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { UnixSeconds } from "./Fields.js"
+import { snsRead } from "./internal/errors.js"
 import { fromAccount, listOr } from "./internal/fields.js"
 import { required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
-import * as TimError from "./TimError.js"
 
 /**
  * The request body. `LastSequence` is 0 for REST callers.
@@ -82,13 +82,7 @@ export const api = Api.make({
   command: "black_list_get",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout
-  ]
+  errors: [...snsRead]
 })
 
 /**

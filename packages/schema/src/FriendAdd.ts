@@ -8,6 +8,7 @@ import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
 import { AddType, ForceAddFlags } from "./Enums.js"
 import { AddSource, AddWording, GroupName, Remark, UserId } from "./Fields.js"
+import { snsWrite } from "./internal/errors.js"
 import { fromAccount } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
@@ -68,14 +69,8 @@ export const api = Api.make({
   Request,
   Response,
   errors: [
-    TimError.InvalidParameters,
-    TimError.SdkAppIdIllegal,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
+    ...snsWrite,
     TimError.SensitiveContent,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.WriteConflict,
     TimError.FriendRequestForbidden,
     TimError.FriendLimitReached,
     TimError.FriendListLimitReached,

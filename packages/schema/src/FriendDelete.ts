@@ -7,6 +7,7 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
 import { DeleteType } from "./Enums.js"
+import { snsWrite } from "./internal/errors.js"
 import { fromAccount, toAccounts } from "./internal/fields.js"
 import { optional } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
@@ -46,17 +47,7 @@ export const api = Api.make({
   command: "friend_delete",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.SdkAppIdIllegal,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.WriteConflict,
-    TimError.NotFriend,
-    TimError.DeleteThrottled
-  ]
+  errors: [...snsWrite, TimError.NotFriend, TimError.DeleteThrottled]
 })
 
 /**

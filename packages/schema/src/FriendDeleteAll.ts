@@ -6,6 +6,7 @@
 import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { DeleteType } from "./Enums.js"
+import { snsRead } from "./internal/errors.js"
 import { fromAccount } from "./internal/fields.js"
 import { optional } from "./internal/wire.js"
 import * as TimError from "./TimError.js"
@@ -43,14 +44,7 @@ export const api = Api.make({
   command: "friend_delete_all",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.WriteConflict
-  ]
+  errors: [...snsRead, TimError.WriteConflict]
 })
 
 /**

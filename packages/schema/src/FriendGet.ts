@@ -6,9 +6,9 @@
 import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { TagValue, UnixSeconds } from "./Fields.js"
+import { snsRead } from "./internal/errors.js"
 import { fromAccount, listOr } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
-import * as TimError from "./TimError.js"
 
 /**
  * The request body: `StartIndex` 0 for the first page, then the previous answer's `NextStartIndex`. A sequence
@@ -69,13 +69,7 @@ export const api = Api.make({
   command: "friend_get",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout
-  ]
+  errors: [...snsRead]
 })
 
 /**

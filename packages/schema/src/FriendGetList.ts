@@ -7,6 +7,7 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { failAccount } from "./BatchResult.js"
 import { TagValue } from "./Fields.js"
+import { snsRead } from "./internal/errors.js"
 import { fromAccount, listOr, resultInfo, toAccounts } from "./internal/fields.js"
 import { required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
@@ -70,14 +71,7 @@ export const api = Api.make({
   command: "friend_get_list",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.NotFriend
-  ]
+  errors: [...snsRead, TimError.NotFriend]
 })
 
 /**

@@ -7,6 +7,7 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
 import { AddSource, AddWording, CustomTag, CustomValue, GroupName, Remark, UnixSeconds, UserId } from "./Fields.js"
+import { snsWrite } from "./internal/errors.js"
 import { fromAccount } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
@@ -80,17 +81,7 @@ export const api = Api.make({
   command: "friend_import",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.SdkAppIdIllegal,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.WriteConflict,
-    TimError.FriendLimitReached,
-    TimError.FriendListLimitReached
-  ]
+  errors: [...snsWrite, TimError.FriendLimitReached, TimError.FriendListLimitReached]
 })
 
 /**

@@ -7,6 +7,7 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
 import { CustomTag, CustomValue, GroupName, Remark, UserId } from "./Fields.js"
+import { snsWrite } from "./internal/errors.js"
 import { fromAccount } from "./internal/fields.js"
 import { required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
@@ -76,16 +77,7 @@ export const api = Api.make({
   command: "friend_update",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.SdkAppIdIllegal,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.WriteConflict,
-    TimError.FriendListLimitReached
-  ]
+  errors: [...snsWrite, TimError.FriendListLimitReached]
 })
 
 /**

@@ -7,6 +7,7 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { failAccount, ResultItem } from "./BatchResult.js"
 import { GroupName, UserId } from "./Fields.js"
+import { snsWrite } from "./internal/errors.js"
 import { fromAccount, listOr } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
@@ -57,17 +58,7 @@ export const api = Api.make({
   command: "group_add",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.SdkAppIdIllegal,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.WriteConflict,
-    TimError.FriendListLimitReached,
-    TimError.ListMemberNotFriend
-  ]
+  errors: [...snsWrite, TimError.FriendListLimitReached, TimError.ListMemberNotFriend]
 })
 
 /**

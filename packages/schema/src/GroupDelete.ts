@@ -6,6 +6,7 @@
 import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { GroupNames } from "./GroupAdd.js"
+import { snsRead } from "./internal/errors.js"
 import { fromAccount } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
 import * as TimError from "./TimError.js"
@@ -45,14 +46,7 @@ export const api = Api.make({
   command: "group_delete",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout,
-    TimError.WriteConflict
-  ]
+  errors: [...snsRead, TimError.WriteConflict]
 })
 
 /**

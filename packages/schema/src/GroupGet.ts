@@ -7,10 +7,10 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { NeedFriend } from "./Enums.js"
 import { GroupName } from "./Fields.js"
+import { snsRead } from "./internal/errors.js"
 import { fromAccount, listOr } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
-import * as TimError from "./TimError.js"
 
 /**
  * The request body: all lists when `GroupName` is absent.
@@ -63,13 +63,7 @@ export const api = Api.make({
   command: "group_get",
   Request,
   Response,
-  errors: [
-    TimError.InvalidParameters,
-    TimError.AccountNotFound,
-    TimError.SnsAdminRequired,
-    TimError.ServerInternalError,
-    TimError.ServerTimeout
-  ]
+  errors: [...snsRead]
 })
 
 /**

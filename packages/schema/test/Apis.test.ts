@@ -294,3 +294,25 @@ describe("wire types", () => {
     assert.strictEqual(Schema.decodeUnknownSync(S.BlocklistGet.Response)(blocklist).currentSequence, 1)
   })
 })
+
+describe("per-API error unions", () => {
+  it("list exactly the codes each page documents", () => {
+    const blocked: S.FriendAdd.Error = new S.TimError.BlockedByTarget({ info: "" })
+    const conflict: S.FriendDelete.Error = new S.TimError.WriteConflict({ info: "" })
+    // @ts-expect-error friend_check cannot answer 30525
+    const impossible: S.FriendCheck.Error = new S.TimError.BlockedByTarget({ info: "" })
+    assert.deepStrictEqual([blocked.code, conflict.code, impossible.code], [30525, 30008, 30525])
+    assert.deepStrictEqual(
+      S.FriendCheck.api.errors.map((cls) => cls.code),
+      [30001, 30003, 30004, 30006, 30007]
+    )
+    assert.includeMembers(
+      S.FriendAdd.api.errors.map((cls) => cls.code),
+      [
+        30001, 30002, 30003, 30004, 30005, 30006, 30007, 30008, 30009, 30010, 30011, 30012, 30014, 30515, 30516, 30525,
+        30539, 30540
+      ]
+    )
+    assert.strictEqual(S.FriendAdd.api.errors.length, 18)
+  })
+})
