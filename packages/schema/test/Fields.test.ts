@@ -41,7 +41,7 @@ describe("Fields", () => {
     assert.isTrue(valid(Fields.Remark, "好".repeat(32))) // 96 bytes
     assert.isFalse(valid(Fields.Remark, "好".repeat(33))) // 99 bytes
     assert.isTrue(valid(Fields.Remark, "🙂".repeat(24))) // 96 bytes
-    assert.isFalse(valid(Fields.Remark, "🙂".repeat(24) + "x"))
+    assert.isFalse(valid(Fields.Remark, `${"🙂".repeat(24)}x`))
     assert.include(errorOf(Fields.Remark, "x".repeat(97)), "97")
   })
 
