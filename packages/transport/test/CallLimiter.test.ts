@@ -7,7 +7,7 @@ import { checkOk, checkRequest, json, scripted, seedClient } from "./fixtures/sc
 describe("CallLimiter.makeMemory", () => {
   it.effect("lets a full burst through, then one call per slot a window later; calls wait, never fail", () =>
     Effect.gen(function* () {
-      const limiter = CallLimiter.makeMemory({ windowMillis: 1000 })
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: Number.POSITIVE_INFINITY })
       const starts: Array<number> = []
       const fiber = yield* Effect.forEach(
         Array.from({ length: 7 }),
@@ -32,7 +32,7 @@ describe("CallLimiter.makeMemory", () => {
 
   it.effect("a sliding window: no window of its length ever holds more than the limit", () =>
     Effect.gen(function* () {
-      const limiter = CallLimiter.makeMemory({ windowMillis: 1000 })
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: Number.POSITIVE_INFINITY })
       const starts: Array<number> = []
       // 50 callers arriving every 7 ms against a limit of 10 per second
       const fiber = yield* Effect.forEach(
@@ -52,6 +52,32 @@ describe("CallLimiter.makeMemory", () => {
       for (let i = 10; i < starts.length; i++) assert.isAtLeast(starts[i]! - starts[i - 10]!, 1000)
       // and it uses the whole limit: 50 calls within 4 windows after the first burst
       assert.isAtMost(starts[49]!, 4063)
+    })
+  )
+
+  it.effect("paces calls evenly after a small burst, and never exceeds the window either", () =>
+    Effect.gen(function* () {
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000 })
+      assert.strictEqual(CallLimiter.defaultBurst(200), 4)
+      assert.strictEqual(CallLimiter.defaultBurst(10), 1)
+      const starts: Array<number> = []
+      const fiber = yield* Effect.forEach(
+        Array.from({ length: 400 }),
+        () =>
+          Effect.zipRight(
+            limiter.acquire("k", 200),
+            Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t)))
+          ),
+        { concurrency: "unbounded", discard: true }
+      ).pipe(Effect.fork)
+      yield* TestClock.adjust(0)
+      assert.deepStrictEqual(starts, [0, 0, 0, 0]) // the burst
+      yield* TestClock.adjust("5 seconds")
+      yield* Fiber.join(fiber)
+      // then one call every 5 ms (1000 / 200): 400 calls take 1.98 s, not two bursts a second apart
+      assert.deepStrictEqual(starts.slice(4, 7), [5, 10, 15])
+      assert.strictEqual(starts[399], 1980)
+      for (let i = 200; i < starts.length; i++) assert.isAtLeast(starts[i]! - starts[i - 200]!, 1000)
     })
   )
 
@@ -91,13 +117,18 @@ describe("TimClient rate limit", () => {
       }).pipe(Effect.provide(seedClient(http, { rateLimit: 2 })), Effect.fork)
       yield* TestClock.adjust(0)
       const count = (command: string) => http.seen.filter((s) => s.url.includes(command)).length
+      // limit 2: a burst of 1, then one call every window / 2, per API command
+      assert.strictEqual(count("friend_check"), 1)
+      assert.strictEqual(count("friend_add"), 1)
+      const interval = CallLimiter.defaultWindowMillis / 2
+      yield* TestClock.adjust(`${interval - 1} millis`)
+      assert.strictEqual(count("friend_check"), 1)
+      yield* TestClock.adjust("1 millis")
       assert.strictEqual(count("friend_check"), 2)
       assert.strictEqual(count("friend_add"), 2)
-      yield* TestClock.adjust(`${CallLimiter.defaultWindowMillis - 1} millis`)
-      assert.strictEqual(count("friend_check"), 2)
-      yield* TestClock.adjust("1 millis")
-      assert.strictEqual(count("friend_check"), 4)
-      yield* TestClock.adjust(`${CallLimiter.defaultWindowMillis} millis`)
+      yield* TestClock.adjust(`${interval} millis`)
+      assert.strictEqual(count("friend_check"), 3)
+      yield* TestClock.adjust(`${2 * interval} millis`)
       assert.strictEqual(count("friend_check"), 5)
       yield* Fiber.join(fiber)
     })
@@ -121,7 +152,7 @@ describe("TimClient rate limit", () => {
           return atOnce
         })
       assert.strictEqual(yield* run(Number.POSITIVE_INFINITY), 250)
-      assert.strictEqual(yield* run(), 200)
+      assert.strictEqual(yield* run(), CallLimiter.defaultBurst(200)) // then paced, 200 per second
     })
   )
 
