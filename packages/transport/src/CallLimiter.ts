@@ -38,21 +38,35 @@ export class CallLimiter extends Context.Tag("@effect-tim/transport/CallLimiter"
  */
 export const defaultWindowMillis = 1020
 
-interface Slots {
-  readonly times: Float64Array
-  next: number
-}
-
 /**
- * An in-memory limiter over a sliding window, driven by Effect's `Clock` (so `TestClock` drives it in tests).
- *
- * Each key keeps the grant times of its last `limit` calls in a ring: the next call may start no earlier than
- * `window` after the call `limit` places before it, so no window of that length ever holds more than `limit`
- * starts, and a full burst of `limit` calls goes at once. O(1) per call.
+ * The default burst: 2% of the limit (at least 1). Calls are otherwise paced evenly, one every `window / limit`:
+ * a server counts a call when it gets to it, and a burst of N calls queued behind each other reaches it spread out,
+ * so a full burst followed a window later by the next one can look like more than N calls in its window.
  *
  * @since 0.1.0
  */
-export const makeMemory = (options?: { readonly windowMillis?: number | undefined }): CallLimiter.Service => {
+export const defaultBurst = (limit: number): number => Math.max(1, Math.floor(limit / 50))
+
+interface Slots {
+  readonly times: Float64Array
+  next: number
+  /** The theoretical arrival time of the next call (GCRA). */
+  tat: number
+}
+
+/**
+ * An in-memory limiter driven by Effect's `Clock` (so `TestClock` drives it in tests), O(1) per call. Two rules:
+ * - a sliding window: each key keeps the grant times of its last `limit` calls in a ring, and the next call may start
+ *   no earlier than `window` after the call `limit` places before it, so no window ever holds more than `limit`;
+ * - pacing (GCRA): calls are spaced `window / limit` apart, with a burst of `burst` calls allowed at once.
+ *
+ * @since 0.1.0
+ */
+export const makeMemory = (options?: {
+  readonly windowMillis?: number | undefined
+  /** Calls let through at once before pacing applies (default `defaultBurst(limit)`; `Infinity`: window only). */
+  readonly burst?: number | undefined
+}): CallLimiter.Service => {
   const windowMillis = options?.windowMillis ?? defaultWindowMillis
   const byKey = new Map<string, Slots>()
   return CallLimiter.of({
@@ -61,11 +75,14 @@ export const makeMemory = (options?: { readonly windowMillis?: number | undefine
         const now = clock.unsafeCurrentTimeMillis()
         let slots = byKey.get(key)
         if (slots === undefined || slots.times.length !== limit) {
-          slots = { times: new Float64Array(limit).fill(Number.NEGATIVE_INFINITY), next: 0 }
+          slots = { times: new Float64Array(limit).fill(Number.NEGATIVE_INFINITY), next: 0, tat: now }
           byKey.set(key, slots)
         }
+        const interval = windowMillis / limit
+        const burst = Math.min(limit, options?.burst ?? defaultBurst(limit))
         const oldest = slots.times[slots.next] as number
-        const at = Math.max(now, oldest + windowMillis)
+        const at = Math.max(now, oldest + windowMillis, slots.tat - (burst - 1) * interval)
+        slots.tat = Math.max(slots.tat, at) + interval
         slots.times[slots.next] = at
         slots.next = slots.next + 1 === limit ? 0 : slots.next + 1
         return at > now ? Effect.sleep(at - now) : Effect.void
@@ -78,5 +95,5 @@ export const makeMemory = (options?: { readonly windowMillis?: number | undefine
  *
  * @since 0.1.0
  */
-export const layerMemory = (options?: { readonly windowMillis?: number | undefined }): Layer.Layer<CallLimiter> =>
+export const layerMemory = (options?: Parameters<typeof makeMemory>[0]): Layer.Layer<CallLimiter> =>
   Layer.sync(CallLimiter, () => makeMemory(options))
