@@ -6,15 +6,26 @@
 
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, type Scope } from "effect"
 
-/** A minimal Effect route answering `body`; returns its base URL. */
-export const minimalEffectRoute = (body: string): Effect.Effect<string, unknown, Scope.Scope> =>
+/**
+ * A minimal Effect route answering `body`; returns its base URL. With `readBody`, it first reads and parses the
+ * request's JSON body, as any route of a JSON API must (the emulator does); without, it never reads it.
+ */
+export const minimalEffectRoute = (body: string, readBody = false): Effect.Effect<string, unknown, Scope.Scope> =>
   Effect.gen(function* () {
+    const answer = HttpServerResponse.text(body, { contentType: "application/json" })
     const router = HttpRouter.empty.pipe(
-      HttpRouter.post("/v4/sns/friend_check", HttpServerResponse.text(body, { contentType: "application/json" }))
+      HttpRouter.post(
+        "/v4/sns/friend_check",
+        readBody
+          ? Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+              Effect.flatMap(Effect.orDie(request.json), () => answer)
+            )
+          : answer
+      )
     )
     const server = yield* NodeHttpServer.make(() => createServer(), { host: "127.0.0.1", port: 0 })
     yield* HttpServer.serveEffect(router).pipe(Effect.provideService(HttpServer.HttpServer, server))
