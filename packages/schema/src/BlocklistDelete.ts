@@ -3,22 +3,17 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
 import { snsWrite } from "./internal/errors.js"
-import { fromAccount, toAccounts } from "./internal/fields.js"
-import * as Limits from "./Limits.js"
+import { accountsRequest } from "./internal/fields.js"
 
 /**
  * The request body.
  *
  * @since 0.1.0
  */
-export const Request = Schema.Struct({
-  fromAccount,
-  toAccounts: toAccounts(Limits.maxItemsPerRequest)
-})
+export const Request = accountsRequest
 
 /** @since 0.1.0 */
 export type Request = typeof Request.Type

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { UserId } from "../Fields.js"
+import { maxItemsPerRequest } from "../Limits.js"
 import { required } from "./wire.js"
 
 /** `From_Account`: the account whose relationship chain a request reads or writes. */
@@ -8,6 +9,12 @@ export const fromAccount = required("From_Account", UserId)
 /** `To_Account` as an array of 1 to `max` UserIDs. */
 export const toAccounts = (max: number) =>
   required("To_Account", Schema.Array(UserId).pipe(Schema.minItems(1), Schema.maxItems(max)))
+
+/** `{From_Account, To_Account[]}`: the request of the APIs that act on up to 1000 accounts and nothing else. */
+export const accountsRequest = Schema.Struct({
+  fromAccount,
+  toAccounts: toAccounts(maxItemsPerRequest)
+})
 
 /** A list field that may be absent on the wire (decoded as empty). */
 export const listOr = <const K extends string, S extends Schema.Schema.Any>(wireName: K, item: S) =>
