@@ -181,6 +181,9 @@ return out`
       if (tos.some((to, i) => kept.includes(to) || froms.some((from, j) => j !== i && from === to))) return undefined
       if ([...froms, ...tos, ...kept].some((key) => typeof key !== "string")) return undefined
       const fs = psts.map((pst) => (isDecoding ? pst.decode : pst.encode))
+      const target = isDecoding ? ast.to : ast.from
+      const fused = AST.isTypeLiteral(target) ? renamedStruct(source, target, kept, froms, tos, fs, isDecoding) : null
+      if (fused !== null) return fused
       const body = [
         "const a = first(u)",
         "if (a === F) return F",
@@ -211,4 +214,96 @@ return out`
     default:
       return undefined
   }
+}
+
+/** The codecs of a struct's properties, or `undefined` if one is unsupported or the struct is not a plain one. */
+const propertyCodecs = (ast: AST.TypeLiteral, isDecoding: boolean): Array<Fast> | undefined => {
+  if (ast.indexSignatures.length > 0 || ast.propertySignatures.length === 0) return undefined
+  const codecs: Array<Fast> = []
+  for (const ps of ast.propertySignatures) {
+    if (typeof ps.name !== "string") return undefined
+    const codec = compile(ps.type, isDecoding)
+    if (codec === undefined) return undefined
+    codecs.push(codec)
+  }
+  return codecs
+}
+
+/**
+ * A struct with renamed keys in one pass: reads the source keys, applies the key transformations and builds the
+ * target object at once, where the general path builds the source object, a renamed one and the target one. Every
+ * step is the one the general path takes (same checks, same key order in the result); `null` when the structs
+ * are not plain ones, so that the general path handles them.
+ */
+const renamedStruct = (
+  source: AST.TypeLiteral,
+  target: AST.TypeLiteral,
+  kept: ReadonlyArray<PropertyKey>,
+  froms: ReadonlyArray<PropertyKey>,
+  tos: ReadonlyArray<PropertyKey>,
+  fs: ReadonlyArray<(o: Option.Option<unknown>) => Option.Option<unknown>>,
+  isDecoding: boolean
+): Fast | null => {
+  const sourceCodecs = propertyCodecs(source, isDecoding)
+  const targetCodecs = propertyCodecs(target, isDecoding)
+  if (sourceCodecs === undefined || targetCodecs === undefined) return null
+  const lines = ['if (typeof u !== "object" || u === null || Array.isArray(u)) return F']
+  // The source side: `a<i>` holds the decoded value of source key i, or A when the key is absent.
+  const sourceIndex = new Map<PropertyKey, number>()
+  source.propertySignatures.forEach((ps, i) => {
+    sourceIndex.set(ps.name, i)
+    const key = JSON.stringify(ps.name)
+    lines.push(
+      ps.isOptional
+        ? `let a${i} = A; if (has.call(u, ${key})) { a${i} = s[${i}](u[${key}]); if (a${i} === F) return F }`
+        : `const x${i} = u[${key}]; if (x${i} === undefined && !has.call(u, ${key})) return F; const a${i} = s[${i}](x${i}); if (a${i} === F) return F`
+    )
+  })
+  // The renamed object: `b<j>` for target key j, A when absent (a later transformation of the same key wins).
+  const targetIndex = new Map<PropertyKey, number>(target.propertySignatures.map((ps, j) => [ps.name, j]))
+  target.propertySignatures.forEach((_, j) => lines.push(`let b${j} = A`))
+  for (const name of kept) {
+    const j = targetIndex.get(name)
+    if (j !== undefined) lines.push(`b${j} = a${sourceIndex.get(name)!}`)
+  }
+  for (let i = 0; i < froms.length; i++) {
+    const from = sourceIndex.get(froms[i]!)
+    const j = targetIndex.get(tos[i]!)
+    if (j === undefined) continue // dropped by the target struct, as the general path drops it
+    if (from === undefined) {
+      lines.push(`{ const o = f[${i}](none()); if (o._tag === "Some") b${j} = o.value }`)
+    } else if (fs[i] === identity) {
+      lines.push(`if (a${from} !== A) b${j} = a${from}`)
+    } else {
+      lines.push(
+        `{ const o = f[${i}](a${from} === A ? none() : some(a${from})); if (o._tag === "Some") b${j} = o.value }`
+      )
+    }
+  }
+  // The target side, as the TypeLiteral codec does it.
+  target.propertySignatures.forEach((ps, j) => {
+    if (!ps.isOptional) lines.push(`if (b${j} === A) return F; const v${j} = t[${j}](b${j}); if (v${j} === F) return F`)
+  })
+  const literal = target.propertySignatures
+    .flatMap((ps, j) => (ps.isOptional ? [] : [`${JSON.stringify(ps.name)}: v${j}`]))
+    .join(", ")
+  lines.push(`const out = { ${literal} }`)
+  target.propertySignatures.forEach((ps, j) => {
+    if (ps.isOptional) {
+      lines.push(
+        `if (b${j} !== A) { const v = t[${j}](b${j}); if (v === F) return F; out[${JSON.stringify(ps.name)}] = v }`
+      )
+    }
+  })
+  lines.push("return out")
+  return new Function("s", "t", "f", "F", "A", "has", "some", "none", `return (u) => {\n${lines.join("\n")}\n}`)(
+    sourceCodecs,
+    targetCodecs,
+    fs,
+    Fallback,
+    Symbol("absent"),
+    Object.prototype.hasOwnProperty,
+    Option.some,
+    Option.none
+  ) as Fast
 }
