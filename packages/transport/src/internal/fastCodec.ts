@@ -261,7 +261,7 @@ const renamedStruct = (
   })
   // The renamed object: `b<j>` for target key j, A when absent (a later transformation of the same key wins).
   const targetIndex = new Map<PropertyKey, number>(target.propertySignatures.map((ps, j) => [ps.name, j]))
-  target.propertySignatures.forEach((_, j) => lines.push(`let b${j} = A`))
+  for (let j = 0; j < target.propertySignatures.length; j++) lines.push(`let b${j} = A`)
   for (const name of kept) {
     const j = targetIndex.get(name)
     if (j !== undefined) lines.push(`b${j} = a${sourceIndex.get(name)!}`)
