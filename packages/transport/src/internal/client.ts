@@ -4,7 +4,21 @@ import type { Api } from "@effect-tim/schema"
 import { Envelope, TimError } from "@effect-tim/schema"
 import type { UserSigner } from "@effect-tim/usersig"
 import type { Tracer } from "effect"
-import { Clock, Duration, Effect, Either, Exit, FiberRef, ParseResult, Random, Redacted, Schema, Scope } from "effect"
+import {
+  Cause,
+  Clock,
+  Context,
+  Duration,
+  Effect,
+  Either,
+  Exit,
+  FiberRef,
+  ParseResult,
+  Random,
+  Redacted,
+  Schema,
+  Scope
+} from "effect"
 import type { CallLimiter } from "../CallLimiter.js"
 import type { CallError, RetryPolicy } from "../TimClient.js"
 import { TransportError } from "../TransportError.js"
@@ -192,13 +206,14 @@ export const makeCall = (
     )
   }
 
-  const readResponse = (c: Compiled, response: HttpClientResponse.HttpClientResponse) =>
-    Effect.flatMap(response.text, (text) => interpret(c, response.status, text))
-
   interface CallState {
     attempts: number
     random: number
     status: number | undefined
+    /** The fiber's Random service, read once per call. */
+    readonly random_: Random.Random
+    /** Whether the clock is the live one (see `timed`). */
+    readonly live: boolean
   }
 
   /** One HTTP exchange through `http`: send, read the body, interpret it. */
@@ -208,18 +223,16 @@ export const makeCall = (
     request: HttpClientRequest.HttpClientRequest,
     state: CallState
   ): Effect.Effect<unknown, AttemptError, Scope.Scope> =>
-    Effect.flatMap(
-      Effect.mapError(http.execute(request), (e) => fromHttpError(c, e)),
-      (response) => {
+    Effect.matchEffect(http.execute(request), {
+      onFailure: (e) => Effect.fail(fromHttpError(c, e)),
+      onSuccess: (response: HttpClientResponse.HttpClientResponse) => {
         state.status = response.status
-        return readResponse(c, response).pipe(
-          Effect.catchIf(
-            (e): e is HttpClientError.ResponseError => e._tag === "ResponseError",
-            (e) => Effect.fail(fromHttpError(c, e))
-          )
-        )
+        return Effect.matchEffect(response.text, {
+          onFailure: (e) => Effect.fail(fromHttpError(c, e)),
+          onSuccess: (text) => interpret(c, response.status, text)
+        })
       }
-    )
+    })
 
   const timeoutError = (c: Compiled, timeout: Duration.Duration, state: CallState) =>
     transportError(c, "Timeout", `no answer within ${Duration.format(timeout)}`, state.status)
@@ -235,28 +248,36 @@ export const makeCall = (
     timeout: Duration.Duration,
     state: CallState
   ): Effect.Effect<unknown, AttemptError> =>
-    Effect.clockWith((clock) =>
-      clock instanceof LiveClock
-        ? Effect.flatMap(Scope.make(), (scope) => {
-            let timedOut = false
-            const timer = setTimeout(() => {
-              timedOut = true
-              Effect.runFork(Scope.close(scope, Exit.void))
-            }, Duration.toMillis(timeout))
-            return exchange(scopedClient, c, request, state).pipe(
-              Effect.provideService(Scope.Scope, scope),
-              Effect.mapError((error) => (timedOut ? timeoutError(c, timeout, state) : error)),
-              Effect.onExit((exit) => {
-                clearTimeout(timer)
-                return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)
-              })
+    state.live
+      ? Effect.flatMap(Scope.make(), (scope) => {
+          let timedOut = false
+          const timer = setTimeout(() => {
+            timedOut = true
+            Effect.runFork(Scope.close(scope, Exit.void))
+          }, Duration.toMillis(timeout))
+          // `Effect.onExit` and `Effect.mapError` in one step: the scope closes (aborting the request) on failure or
+          // interruption, and a failure after the timer fired is the timeout.
+          return Effect.uninterruptibleMask((restore) =>
+            Effect.matchCauseEffect(
+              restore(Effect.provideService(exchange(scopedClient, c, request, state), Scope.Scope, scope)),
+              {
+                onFailure: (cause) => {
+                  clearTimeout(timer)
+                  const failed = timedOut ? Cause.map(cause, () => timeoutError(c, timeout, state)) : cause
+                  return Effect.zipRight(Scope.close(scope, Exit.failCause(failed)), Effect.failCause(failed))
+                },
+                onSuccess: (value) => {
+                  clearTimeout(timer)
+                  return Effect.succeed(value)
+                }
+              }
             )
-          })
-        : Effect.timeoutFail(Effect.scoped(exchange(scopedClient, c, request, state)), {
-            duration: timeout,
-            onTimeout: () => timeoutError(c, timeout, state)
-          })
-    )
+          )
+        })
+      : Effect.timeoutFail(Effect.scoped(exchange(scopedClient, c, request, state)), {
+          duration: timeout,
+          onTimeout: () => timeoutError(c, timeout, state)
+        })
 
   const attempt = (
     c: Compiled,
@@ -264,12 +285,11 @@ export const makeCall = (
     timeout: Duration.Duration,
     state: CallState
   ): Effect.Effect<unknown, AttemptError> => {
-    const send = Effect.flatMap(
-      Effect.mapError(signer.sign(), (error) =>
-        transportError(c, "InvalidRequest", `could not sign a UserSig: ${error.message}`)
-      ),
-      (sig) =>
-        Effect.flatMap(Random.next, (r) => {
+    const send = Effect.matchEffect(signer.sign(), {
+      onFailure: (error) =>
+        Effect.fail(transportError(c, "InvalidRequest", `could not sign a UserSig: ${error.message}`)),
+      onSuccess: (sig) =>
+        Effect.flatMap(state.random_.next, (r) => {
           unwrap(sig)
           state.attempts++
           state.random = Math.min(4294967295, Math.floor(r * 4294967296))
@@ -279,7 +299,7 @@ export const makeCall = (
           )
           return timed(c, request, timeout, state)
         })
-    )
+    })
     return unlimited ? send : Effect.zipRight(limiter.acquire(c.limiterKey, settings.rateLimit), send)
   }
 
@@ -335,6 +355,9 @@ export const makeCall = (
     else span.attribute("tim.result_code", error.code)
   }
 
+  const defaultTimeout = Duration.millis(settings.timeoutMillis)
+  const spanOptions: Tracer.SpanOptions = { kind: "client", captureStackTrace: false }
+
   const resolvePolicy = (override: Partial<RetryPolicy> | false | undefined) =>
     override === undefined
       ? Either.right(settings.retry)
@@ -349,23 +372,33 @@ export const makeCall = (
       if (Either.isLeft(policy)) {
         return Effect.fail(transportError(c, "InvalidRequest", `${policy.left[0]} ${policy.left[1]}`))
       }
-      const timeout = fiber.getFiberRef(currentTimeout) ?? Duration.millis(settings.timeoutMillis)
+      const timeout = fiber.getFiberRef(currentTimeout) ?? defaultTimeout
       const encoded = c.request.encode(input)
       if (Either.isLeft(encoded)) {
         return Effect.fail(transportError(c, "InvalidRequest", formatParseError(encoded.left)))
       }
       const body = HttpBody.raw(JSON.stringify(encoded.right), { contentType: "application/json" })
-      return Effect.useSpan(c.spanName, { kind: "client", captureStackTrace: false }, (span) =>
-        Effect.clockWith((clock) => {
-          const state: CallState = { attempts: 0, random: 0, status: undefined }
-          return run(c, body, policy.right, timeout, state, clock.unsafeCurrentTimeMillis()).pipe(
-            Effect.tapBoth({
-              onFailure: (error) => Effect.sync(() => annotate(span, c, state, error)),
-              onSuccess: () => Effect.sync(() => annotate(span, c, state, undefined))
-            })
-          )
+      const services = fiber.currentDefaultServices
+      const clock = Context.get(services, Clock.Clock)
+      return Effect.useSpan(c.spanName, spanOptions, (span) => {
+        const state: CallState = {
+          attempts: 0,
+          random: 0,
+          status: undefined,
+          random_: Context.get(services, Random.Random),
+          live: clock instanceof LiveClock
+        }
+        return Effect.mapBoth(run(c, body, policy.right, timeout, state, clock.unsafeCurrentTimeMillis()), {
+          onFailure: (error) => {
+            annotate(span, c, state, error)
+            return error
+          },
+          onSuccess: (value) => {
+            annotate(span, c, state, undefined)
+            return value
+          }
         })
-      )
+      })
     }) as Effect.Effect<Api.ResponseOf<A>, CallError<A>>
 
   return { call, resolvePolicy }
