@@ -188,4 +188,39 @@ describe("fastCodec", () => {
       assert.strictEqual(check(invalid), fastCodec.Fallback, JSON.stringify(invalid))
     }
   })
+  it("builds renamed structs in one pass, checking each field and transforming it exactly as the parser does", () => {
+    const Item = Schema.Struct({
+      count: Schema.propertySignature(Schema.NumberFromString).pipe(Schema.fromKey("Count")),
+      name: Schema.propertySignature(S.Fields.UserId).pipe(Schema.fromKey("Name")),
+      note: Schema.optionalWith(Schema.String, { default: () => "" }).pipe(Schema.fromKey("Note")),
+      kept: Schema.Number
+    })
+    const decode = fastCodec.compile(Item.ast, true)!
+    const encode = fastCodec.compile(Item.ast, false)!
+    const fullDecode = Schema.decodeUnknownEither(Item)
+    const fullEncode = Schema.encodeUnknownEither(Item)
+    const wire = { Count: "3", Name: "u1", kept: 1 }
+    assert.strictEqual(agrees(decode, fullDecode, wire), "fast")
+    assert.deepStrictEqual(decode(wire), { count: 3, name: "u1", kept: 1, note: "" })
+    assert.strictEqual(agrees(decode, fullDecode, { ...wire, Note: "n", Extra: true }), "fast")
+    for (const invalid of [
+      { ...wire, Count: "x" },
+      { ...wire, Name: "bad id!" },
+      { ...wire, Note: 1 },
+      { ...wire, kept: "1" },
+      { Name: "u1", kept: 1 }
+    ]) {
+      assert.strictEqual(agrees(decode, fullDecode, invalid), "deferred", JSON.stringify(invalid))
+    }
+    const value = { count: 3, name: "u1", note: "n", kept: 1 }
+    assert.strictEqual(agrees(encode, fullEncode, value), "fast")
+    assert.deepStrictEqual(encode(value), { Count: "3", Name: "u1", Note: "n", kept: 1 })
+    for (const invalid of [
+      { ...value, name: "bad id!" },
+      { ...value, count: "3" },
+      { ...value, kept: "1" }
+    ]) {
+      assert.strictEqual(agrees(encode, fullEncode, invalid), "deferred", JSON.stringify(invalid))
+    }
+  })
 })

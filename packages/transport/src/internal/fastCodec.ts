@@ -262,9 +262,19 @@ const renamedStruct = (
   // The renamed object: `b<j>` for target key j, A when absent (a later transformation of the same key wins).
   const targetIndex = new Map<PropertyKey, number>(target.propertySignatures.map((ps, j) => [ps.name, j]))
   for (let j = 0; j < target.propertySignatures.length; j++) lines.push(`let b${j} = A`)
+  // Target keys whose value is a source value checked by the very same codec: checking it again is redundant when
+  // the codec has no transformation in it (its output then passes it again, unchanged).
+  const checked = new Set<number>()
+  const sameCodec = (i: number, j: number): boolean => {
+    const type = source.propertySignatures[i]!.type
+    return type === target.propertySignatures[j]!.type && AST.typeAST(type) === type
+  }
   for (const name of kept) {
     const j = targetIndex.get(name)
-    if (j !== undefined) lines.push(`b${j} = a${sourceIndex.get(name)!}`)
+    if (j === undefined) continue
+    const i = sourceIndex.get(name)!
+    lines.push(`b${j} = a${i}`)
+    if (sameCodec(i, j)) checked.add(j)
   }
   for (let i = 0; i < froms.length; i++) {
     const from = sourceIndex.get(froms[i]!)
@@ -274,6 +284,7 @@ const renamedStruct = (
       lines.push(`{ const o = f[${i}](none()); if (o._tag === "Some") b${j} = o.value }`)
     } else if (fs[i] === identity) {
       lines.push(`if (a${from} !== A) b${j} = a${from}`)
+      if (sameCodec(from, j)) checked.add(j)
     } else {
       lines.push(
         `{ const o = f[${i}](a${from} === A ? none() : some(a${from})); if (o._tag === "Some") b${j} = o.value }`
@@ -282,18 +293,25 @@ const renamedStruct = (
   }
   // The target side, as the TypeLiteral codec does it.
   target.propertySignatures.forEach((ps, j) => {
-    if (!ps.isOptional) lines.push(`if (b${j} === A) return F; const v${j} = t[${j}](b${j}); if (v${j} === F) return F`)
+    if (ps.isOptional) return
+    lines.push(
+      checked.has(j)
+        ? `if (b${j} === A) return F; const v${j} = b${j}`
+        : `if (b${j} === A) return F; const v${j} = t[${j}](b${j}); if (v${j} === F) return F`
+    )
   })
   const literal = target.propertySignatures
     .flatMap((ps, j) => (ps.isOptional ? [] : [`${JSON.stringify(ps.name)}: v${j}`]))
     .join(", ")
   lines.push(`const out = { ${literal} }`)
   target.propertySignatures.forEach((ps, j) => {
-    if (ps.isOptional) {
-      lines.push(
-        `if (b${j} !== A) { const v = t[${j}](b${j}); if (v === F) return F; out[${JSON.stringify(ps.name)}] = v }`
-      )
-    }
+    if (!ps.isOptional) return
+    const key = JSON.stringify(ps.name)
+    lines.push(
+      checked.has(j)
+        ? `if (b${j} !== A) out[${key}] = b${j}`
+        : `if (b${j} !== A) { const v = t[${j}](b${j}); if (v === F) return F; out[${key}] = v }`
+    )
   })
   lines.push("return out")
   return new Function("s", "t", "f", "F", "A", "has", "some", "none", `return (u) => {\n${lines.join("\n")}\n}`)(
