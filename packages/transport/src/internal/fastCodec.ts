@@ -104,15 +104,22 @@ const go = (ast: AST.AST, isDecoding: boolean): Compiled => {
       if (ast.elements.length > 0 || ast.rest.length !== 1) return undefined
       const item = compile(ast.rest[0]!.type, isDecoding)
       if (item === undefined) return undefined
+      // Arrays whose items come out unchanged (strings, numbers, literals) are checked without a copy.
       return (u) => {
         if (!Array.isArray(u)) return Fallback
-        const out = new Array(u.length)
+        let out: Array<unknown> | undefined
         for (let i = 0; i < u.length; i++) {
-          const v = item(u[i])
+          const x = u[i]
+          const v = item(x)
           if (v === Fallback) return Fallback
-          out[i] = v
+          if (out !== undefined) out[i] = v
+          else if (v !== x) {
+            out = new Array(u.length)
+            for (let j = 0; j < i; j++) out[j] = u[j]
+            out[i] = v
+          }
         }
-        return out
+        return out ?? u
       }
     }
     case "TypeLiteral": {
