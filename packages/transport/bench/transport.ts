@@ -1,9 +1,10 @@
 /**
  * Transport benchmark: the same friend_check-shaped requests (100 accounts each) to the same local `node:http`
- * server (in a worker thread, answering a fixed valid friend_check response), three ways in the same run:
+ * server (in a worker thread, answering a fixed valid friend_check response), several ways in the same run:
  *  - TimClient (signing with a cached UserSig, request encoding, envelope + response decoding, retry bookkeeping,
  *    a span per call; rate limit unlimited, retry on);
- *  - a bare @effect/platform HttpClient (NodeHttpClient.layerUndici; no signing, no decoding; its own span on);
+ *  - a bare @effect/platform HttpClient (NodeHttpClient.layerUndici; no signing, no decoding; its own span on),
+ *    also with its span off, and with only `JSON.parse` of the answer added (the floor of any client returning data);
  *  - raw `undici.request`.
  * Each is run sequentially and at concurrency 32; the sides alternate in slices so that load from other processes
  * hits all of them alike.
@@ -123,6 +124,14 @@ const main = async (REQUESTS: number, ROUNDS: number) => {
     ["TimClient", effectSide(timRuntime, client.call(FriendCheck.api, request))],
     ["bare Effect HttpClient", effectSide(bareRuntime, bareOne(bare))],
     ["bare Effect, platform span off", effectSide(bareRuntime, bareOne(bareNoSpan))],
+    // The floor of any client that returns data: the bare client plus JSON.parse of the answer, nothing else.
+    [
+      "bare Effect + JSON.parse",
+      effectSide(
+        bareRuntime,
+        Effect.map(bareOne(bare), (text) => JSON.parse(text))
+      )
+    ],
     ["raw undici.request", undiciSide]
   ]
 
