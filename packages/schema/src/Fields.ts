@@ -16,7 +16,15 @@ const byteLength = (min: number, max: number, what: string) =>
     { jsonSchema: { maxLength: max } }
   )
 
-const userIdPattern = /^[A-Za-z0-9_-]{1,32}$/
+const userIdPattern = new RegExp(`^[A-Za-z0-9_-]{1,${Limits.maxUserIdBytes}}$`)
+
+/** A fixed prefix followed by 1 to `max` ASCII letters (AddSource keywords, custom tag names). */
+const prefixedKeyword = (prefix: string, max: number, what: string) => {
+  const pattern = new RegExp(`^${prefix}[A-Za-z]{1,${max}}$`)
+  return Schema.filter<typeof Schema.String>(
+    (s) => pattern.test(s) || `${what} must be "${prefix}" followed by 1 to ${max} letters (got ${JSON.stringify(s)})`
+  )
+}
 
 /**
  * A UserID: 1 to 32 bytes of `A-Z a-z 0-9 _ -` (branded).
@@ -25,7 +33,9 @@ const userIdPattern = /^[A-Za-z0-9_-]{1,32}$/
  */
 export const UserId = Schema.String.pipe(
   Schema.filter(
-    (s) => userIdPattern.test(s) || `a UserID must be 1 to 32 characters of A-Z a-z 0-9 _ - (got ${JSON.stringify(s)})`
+    (s) =>
+      userIdPattern.test(s) ||
+      `a UserID must be 1 to ${Limits.maxUserIdBytes} characters of A-Z a-z 0-9 _ - (got ${JSON.stringify(s)})`
   ),
   Schema.brand("@effect-tim/UserId"),
   Schema.annotations({ identifier: "UserId" })
@@ -51,11 +61,7 @@ export const isUserId = (s: string): s is UserId => userIdPattern.test(s)
  * @since 0.1.0
  */
 export const AddSource = Schema.String.pipe(
-  Schema.filter(
-    (s) =>
-      /^AddSource_Type_[A-Za-z]{1,8}$/.test(s) ||
-      `an AddSource must be "AddSource_Type_" followed by 1 to 8 letters (got ${JSON.stringify(s)})`
-  ),
+  prefixedKeyword("AddSource_Type_", Limits.maxAddSourceKeywordBytes, "an AddSource"),
   Schema.annotations({ identifier: "AddSource" })
 )
 
@@ -95,11 +101,7 @@ export const AddWording = Schema.String.pipe(
  * @since 0.1.0
  */
 export const CustomTag = Schema.String.pipe(
-  Schema.filter(
-    (s) =>
-      /^Tag_SNS_Custom_[A-Za-z]{1,8}$/.test(s) ||
-      `a custom friend tag must be "Tag_SNS_Custom_" followed by 1 to 8 letters (got ${JSON.stringify(s)})`
-  ),
+  prefixedKeyword("Tag_SNS_Custom_", Limits.maxCustomTagKeywordBytes, "a custom friend tag"),
   Schema.annotations({ identifier: "CustomTag" })
 )
 
