@@ -14,9 +14,6 @@ import {
   TimError
 } from "@effect-tim/schema"
 import { decoder, Invalid, wire } from "./decode.js"
-
-type WireItem = Record<string, unknown>
-
 import {
   type Ctx,
   Failure,
@@ -26,7 +23,8 @@ import {
   itemArray,
   itemFault,
   type Route,
-  userIdProblem
+  userIdProblem,
+  type Wire
 } from "./handler.js"
 import { deleteAccount, makeAccount, touch } from "./state.js"
 
@@ -139,7 +137,7 @@ const portraitGet: Handler = (body, ctx) => {
   const raw = itemArray(body, "To_Account", Limits.maxAccountItems, invalidCode)
   if (raw === undefined || raw instanceof Failure) return raw ?? illegal("To_Account is missing")
   const failed: Array<string> = []
-  const userProfileItems = raw.map((entry): WireItem => {
+  const userProfileItems = raw.map((entry): Wire => {
     const toAccount = typeof entry === "string" ? entry : ""
     const problem = typeof entry === "string" ? userIdProblem(entry) : "To_Account entries must be strings"
     const fault = problem === undefined ? itemFault(ctx) : undefined
@@ -167,10 +165,10 @@ const portraitGet: Handler = (body, ctx) => {
 
 /** The account and profile routes. */
 export const routes: ReadonlyArray<Route> = [
-  { api: AccountImport.api, invalidCode, handle: accountImport },
-  { api: MultiAccountImport.api, invalidCode, handle: multiAccountImport },
-  { api: AccountCheck.api, invalidCode, handle: accountCheck },
-  { api: AccountDelete.api, invalidCode, handle: accountDelete },
-  { api: PortraitSet.api, invalidCode, handle: portraitSet },
-  { api: PortraitGet.api, invalidCode, handle: portraitGet }
+  { api: AccountImport.api, handle: accountImport },
+  { api: MultiAccountImport.api, handle: multiAccountImport },
+  { api: AccountCheck.api, handle: accountCheck },
+  { api: AccountDelete.api, handle: accountDelete },
+  { api: PortraitSet.api, handle: portraitSet },
+  { api: PortraitGet.api, handle: portraitGet }
 ]

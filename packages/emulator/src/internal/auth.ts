@@ -119,5 +119,5 @@ export const make = (config: AuthConfig) => {
     return Effect.map(verifySig(identifier, userSig), (rejection) => rejection ?? checkRest())
   }
 
-  return { check, clearCache: () => cache.clear() }
+  return { check }
 }

@@ -4,10 +4,7 @@
  */
 import { BlocklistAdd, BlocklistCheck, BlocklistDelete, BlocklistGet, Limits, TimError } from "@effect-tim/schema"
 import { wire } from "./decode.js"
-import { Failure, forEachTarget, type ItemWriter, quote, type Route, sns } from "./handler.js"
-
-type WireItem = Record<string, unknown>
-
+import { Failure, forEachTarget, type ItemWriter, quote, type Route, sns, type Wire } from "./handler.js"
 import { removeFriend, touch } from "./state.js"
 
 const invalidCode = TimError.InvalidParameters.code
@@ -56,7 +53,7 @@ const blocklistGet = sns(BlocklistGet.Request, (request, from, _body, _ctx) => {
   const total = from.blocked.size
   const start = Math.min(request.startIndex, total)
   const end = Math.min(start + request.maxLimited, total)
-  const blockedItems: Array<WireItem> = []
+  const blockedItems: Array<Wire> = []
   let index = 0
   for (const [toAccount, addBlackTimeStamp] of from.blocked) {
     if (index >= end) break
@@ -101,8 +98,8 @@ const blocklistCheck = sns(BlocklistCheck.Request.omit("toAccounts"), (env, from
 
 /** The blocklist routes. */
 export const routes: ReadonlyArray<Route> = [
-  { api: BlocklistAdd.api, invalidCode, handle: blocklistAdd },
-  { api: BlocklistDelete.api, invalidCode, handle: blocklistDelete },
-  { api: BlocklistGet.api, invalidCode, handle: blocklistGet },
-  { api: BlocklistCheck.api, invalidCode, handle: blocklistCheck }
+  { api: BlocklistAdd.api, handle: blocklistAdd },
+  { api: BlocklistDelete.api, handle: blocklistDelete },
+  { api: BlocklistGet.api, handle: blocklistGet },
+  { api: BlocklistCheck.api, handle: blocklistCheck }
 ]

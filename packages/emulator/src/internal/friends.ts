@@ -26,11 +26,9 @@ import {
   quote,
   type Route,
   sns,
-  unknownTag
+  unknownTag,
+  type Wire
 } from "./handler.js"
-
-type WireItem = Record<string, unknown>
-
 import { type Account, bumpCustom, bumpStandard, ensureLists, type Friend, removeFriend, touch } from "./state.js"
 
 const code = {
@@ -331,7 +329,7 @@ const friendGet = sns(FriendGet.Request, (request, from, _body, ctx) => {
   const end = Math.min(start + ctx.config.friendGetPageSize, total)
   const withStandard = request.standardSequence !== from.seq.standard
   const withCustom = request.customSequence !== from.seq.custom
-  const userDataItems: Array<WireItem> = []
+  const userDataItems: Array<Wire> = []
   let index = 0
   for (const [toAccount, friend] of from.friends) {
     if (index >= end) break
@@ -421,12 +419,12 @@ const friendGetList = sns(FriendGetList.Request.omit("toAccounts"), (env, from, 
 
 /** The friend routes. */
 export const routes: ReadonlyArray<Route> = [
-  { api: FriendAdd.api, invalidCode: code.invalid, handle: friendAdd },
-  { api: FriendImport.api, invalidCode: code.invalid, handle: friendImport },
-  { api: FriendUpdate.api, invalidCode: code.invalid, handle: friendUpdate },
-  { api: FriendDelete.api, invalidCode: code.invalid, handle: friendDelete },
-  { api: FriendDeleteAll.api, invalidCode: code.invalid, handle: friendDeleteAll },
-  { api: FriendCheck.api, invalidCode: code.invalid, handle: friendCheck },
-  { api: FriendGet.api, invalidCode: code.invalid, handle: friendGet },
-  { api: FriendGetList.api, invalidCode: code.invalid, handle: friendGetList }
+  { api: FriendAdd.api, handle: friendAdd },
+  { api: FriendImport.api, handle: friendImport },
+  { api: FriendUpdate.api, handle: friendUpdate },
+  { api: FriendDelete.api, handle: friendDelete },
+  { api: FriendDeleteAll.api, handle: friendDeleteAll },
+  { api: FriendCheck.api, handle: friendCheck },
+  { api: FriendGet.api, handle: friendGet },
+  { api: FriendGetList.api, handle: friendGetList }
 ]

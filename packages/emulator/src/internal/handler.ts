@@ -66,10 +66,9 @@ const plain = /^[A-Za-z0-9_\-.: ]*$/
 /** A JSON string literal, skipping the escaping pass for plain strings (UserIDs, codes' infos). */
 export const quote = (s: string): string => (s === "" ? '""' : plain.test(s) ? `"${s}"` : JSON.stringify(s))
 
-/** An API's handler and the code it answers for malformed requests. */
+/** An API and its handler. */
 export interface Route {
   readonly api: Api.Any
-  readonly invalidCode: number
   readonly handle: Handler
 }
 

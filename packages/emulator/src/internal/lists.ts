@@ -8,8 +8,6 @@ import { wire } from "./decode.js"
 import { Failure, forEachTarget, RawJson, type Route, sns } from "./handler.js"
 import { bumpStandard, ensureLists, touch } from "./state.js"
 
-const invalidCode = TimError.InvalidParameters.code
-
 const encodeAdd = wire(GroupAdd.Response)
 
 const groupAdd = sns(GroupAdd.Request.omit("toAccounts"), (env, from, body, ctx) => {
@@ -72,7 +70,7 @@ const groupGet = sns(GroupGet.Request, (request, from, _body, _ctx) => {
 
 /** The friend list routes. */
 export const routes: ReadonlyArray<Route> = [
-  { api: GroupAdd.api, invalidCode, handle: groupAdd },
-  { api: GroupDelete.api, invalidCode, handle: groupDelete },
-  { api: GroupGet.api, invalidCode, handle: groupGet }
+  { api: GroupAdd.api, handle: groupAdd },
+  { api: GroupDelete.api, handle: groupDelete },
+  { api: GroupGet.api, handle: groupGet }
 ]
