@@ -551,13 +551,13 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
     const bulk = <Item, R extends Batch.RawResult, A, E, ER>(
       name: string,
       write: boolean,
+      api: Api.Any,
       from: string,
       input: ReadonlyArray<unknown>,
       plan: (from: Fields.UserId) => Batch.Plan<Item, R, A, E, ER>,
       prepare: () => ReadonlyArray<Batch.Prepared<Item>>
     ) =>
       Effect.gen(function* () {
-        const api = plan(from as Fields.UserId).api
         // JavaScript callers can pass anything: refuse a non-array before touching it.
         if (!Array.isArray(input)) {
           return yield* new InvalidRequest({ api: api.path, field: "targets", reason: "must be an array" })
@@ -602,6 +602,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       bulk(
         "add",
         true,
+        FriendAdd.api,
         from,
         targets,
         (account) =>
@@ -656,6 +657,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       bulk(
         "import",
         true,
+        FriendImport.api,
         from,
         items,
         (account) =>
@@ -692,6 +694,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       bulk(
         "update",
         true,
+        FriendUpdate.api,
         from,
         items,
         (account) =>
@@ -729,6 +732,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       bulk(
         "remove",
         true,
+        FriendDelete.api,
         from,
         toAccounts,
         (account) =>
@@ -772,6 +776,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       bulk(
         "check",
         false,
+        FriendCheck.api,
         from,
         toAccounts,
         (account) =>
@@ -832,6 +837,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         return yield* bulk(
           "getProfiles",
           false,
+          FriendGetList.api,
           from,
           toAccounts,
           (account) =>
@@ -852,51 +858,49 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         )
       })
 
-    // --- black_list_add / black_list_delete -------------------------------------------------------------------
-    const block: Friends.Service["block"] = (from, toAccounts) =>
-      bulk(
-        "block",
-        true,
-        from,
-        toAccounts,
-        (account) =>
-          writePlan(
-            BlocklistAdd.api,
-            Limits.maxItemsPerRequest,
-            (chunk) =>
-              client
-                .call(BlocklistAdd.api, { fromAccount: account, toAccounts: chunk })
-                .pipe(Effect.map((r) => r.resultItems)),
-            (r): Option.Option<BlockResult> =>
-              r.resultCode === 0
-                ? Option.some("Blocked")
-                : r.resultCode === 30001 && r.resultInfo === "Err_SNS_BlackListAdd_Already_Exist"
-                  ? Option.some("AlreadyBlocked")
-                  : Option.none()
-          ),
-        () => accountsOf(toAccounts)
-      )
+    // --- black_list_add / black_list_delete: one request and answer shape, different success codes ---------------
+    const blocklistWrite =
+      <Errors extends ReadonlyArray<TimError.TimErrorClass>, V>(
+        name: string,
+        api: Api.Api<typeof BlocklistAdd.Request, typeof BlocklistAdd.Response, Errors>,
+        succeed: (r: Batch.RawResult) => Option.Option<V>
+      ) =>
+      (from: string, toAccounts: ReadonlyArray<string>) =>
+        bulk(
+          name,
+          true,
+          api,
+          from,
+          toAccounts,
+          (account) =>
+            writePlan(
+              api,
+              Limits.maxItemsPerRequest,
+              (chunk) =>
+                client.call(api, { fromAccount: account, toAccounts: chunk }).pipe(Effect.map((r) => r.resultItems)),
+              succeed
+            ),
+          () => accountsOf(toAccounts)
+        )
 
-    const unblock: Friends.Service["unblock"] = (from, toAccounts) =>
-      bulk(
-        "unblock",
-        true,
-        from,
-        toAccounts,
-        (account) =>
-          writePlan(BlocklistDelete.api, Limits.maxItemsPerRequest, (chunk) =>
-            client
-              .call(BlocklistDelete.api, { fromAccount: account, toAccounts: chunk })
-              .pipe(Effect.map((r) => r.resultItems))
-          ),
-        () => accountsOf(toAccounts)
-      )
+    const block: Friends.Service["block"] = blocklistWrite(
+      "block",
+      BlocklistAdd.api,
+      (r): Option.Option<BlockResult> =>
+        r.resultCode === 0
+          ? Option.some("Blocked")
+          : r.resultCode === 30001 && r.resultInfo === "Err_SNS_BlackListAdd_Already_Exist"
+            ? Option.some("AlreadyBlocked")
+            : Option.none()
+    )
+    const unblock: Friends.Service["unblock"] = blocklistWrite("unblock", BlocklistDelete.api, okVoid)
 
     // --- black_list_check -------------------------------------------------------------------------------------
     const checkBlocked: Friends.Service["checkBlocked"] = (from, toAccounts, checkOptions = {}) =>
       bulk(
         "checkBlocked",
         false,
+        BlocklistCheck.api,
         from,
         toAccounts,
         (account) =>
