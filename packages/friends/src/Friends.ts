@@ -809,7 +809,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           Stream.paginateChunkEffect(0, (startIndex) =>
             client.call(FriendGet.api, { fromAccount: account, startIndex }).pipe(
               Effect.flatMap((page) => {
-                const friends = Arr.map(page.userDataItems, toFriend)
+                const friends = toChunk(Arr.map(page.userDataItems, toFriend))
                 if (page.completeFlag !== 0) return Effect.succeed([friends, Option.none<number>()] as const)
                 if (page.nextStartIndex <= startIndex)
                   return Effect.fail(
@@ -821,7 +821,6 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
                   )
                 return Effect.succeed([friends, Option.some(page.nextStartIndex)] as const)
               }),
-              Effect.map(([friends, next]) => [toChunk(friends), next] as const),
               Effect.withSpan("tim.friends.list.page", {
                 attributes: { "tim.from_account": account, "tim.start_index": startIndex }
               })

@@ -107,7 +107,7 @@ export const itemErrorOf = <A extends Api.Any>(api: A) => {
 }
 
 /** Whether an item code is worth sending again on its own (30006, 30007, 30008, ...). */
-export const isRetryableItemCode = (code: number): boolean => TimError.retryClassOf(code) === "retryable"
+const isRetryableItemCode = (code: number): boolean => TimError.retryClassOf(code) === "retryable"
 
 /**
  * Sends the valid positions in chunks, sends the items answered with a retryable code again (only those, on the

@@ -27,6 +27,3 @@ export const makeWriteLocks = (concurrency: number) => {
         })
     )
 }
-
-/** The number of accounts that currently have a lock (for tests of the cleanup). */
-export type WriteLocks = ReturnType<typeof makeWriteLocks>
