@@ -19,7 +19,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { Emulator } from "@effect-tim/emulator"
 import { MultiAccountImport } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
-import { Array as Arr, Effect, Either, Layer, Redacted } from "effect"
+import { Array as Arr, Effect, Layer } from "effect"
 import { Friends } from "../src/index.js"
 
 const LIMIT = 200
@@ -28,10 +28,8 @@ const LIMIT = 200
 // Child: the emulator
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The emulator half, when this file is started as `bulk.ts serve <rateLimit>`. */
-export const isServe = process.argv[2] === "serve"
-
-if (isServe) {
+// The emulator half, when this file is started as `bulk.ts serve <rateLimit>`.
+if (process.argv[2] === "serve") {
   Effect.runPromise(
     Emulator.run({
       ...Emulator.testDefaults,
@@ -99,7 +97,7 @@ export async function main(rounds = 3, accounts = 200, perCall = 1000) {
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
   const client = TimClient.layer({
     sdkAppId: Emulator.testDefaults.sdkAppId,
-    secretKey: Redacted.make(Redacted.value(Emulator.testDefaults.secretKey)),
+    secretKey: Emulator.testDefaults.secretKey,
     endpoint: emulator.baseUrl,
     rateLimit: LIMIT
   }).pipe(Layer.provide(counting))
@@ -194,11 +192,8 @@ export async function main(rounds = 3, accounts = 200, perCall = 1000) {
     const succeeded = new Set<string>()
     const byTag: Record<string, number> = {}
     faulty.results.forEach((r, i) => {
-      for (const item of r.items) {
-        const key = Either.isRight(item.result) ? item.result.right : item.result.left._tag
-        byTag[key] = (byTag[key] ?? 0) + 1
-        if (Either.isRight(item.result)) succeeded.add(`${faulty.owners[i]}>${item.toAccount}`)
-      }
+      for (const [key, n] of Object.entries(Friends.countOutcomes(r))) byTag[key] = (byTag[key] ?? 0) + n
+      for (const { toAccount } of Friends.successes(r)) succeeded.add(`${faulty.owners[i]}>${toAccount}`)
     })
     const state = yield* Effect.promise(() => emulator.admin("state"))
     const stored = new Set<string>(
