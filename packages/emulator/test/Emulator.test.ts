@@ -556,6 +556,31 @@ layer(layerUnderTest, { excludeTestServices: true })("relationship semantics", (
     })
   )
 
+  it.effect("a target that has not been imported answers a per-item 30003 worded after its API", () =>
+    Effect.gen(function* () {
+      const [a, ghost] = ids(2)
+      yield* importAccounts([a])
+      const cases: ReadonlyArray<readonly [string, Record<string, unknown>, string, string]> = [
+        [FriendDelete.api.path, {}, "ResultItem", "FriendDelete"],
+        [FriendCheck.api.path, { CheckType: "CheckResult_Type_Both" }, "InfoItem", "FriendCheck"],
+        [FriendGetList.api.path, { TagList: ["Tag_SNS_IM_Remark"] }, "InfoItem", "FriendGetList"],
+        [BlocklistAdd.api.path, {}, "ResultItem", "BlackListAdd"],
+        [BlocklistDelete.api.path, {}, "ResultItem", "BlackListDelete"],
+        [BlocklistCheck.api.path, { CheckType: "BlackCheckResult_Type_Both" }, "BlackListCheckItem", "BlackListCheck"],
+        [GroupAdd.api.path, { GroupName: ["l"] }, "ResultItem", "GroupAdd"]
+      ]
+      for (const [path, extra, key, api] of cases) {
+        const reply = yield* call(path, { From_Account: a, To_Account: [ghost], ...extra })
+        assert.strictEqual(reply.ErrorCode, 0, `${path}: ${JSON.stringify(reply)}`)
+        assert.deepStrictEqual(
+          [reply[key][0].ResultCode, reply[key][0].ResultInfo, reply.Fail_Account],
+          [30003, `Err_SNS_${api}_Account_Not_Exist`, [ghost]],
+          path
+        )
+      }
+    })
+  )
+
   it.effect("parallel writes to one account lose nothing", () =>
     Effect.gen(function* () {
       const [a, ...targets] = ids(5, "par")

@@ -4,16 +4,24 @@
  */
 import { BlocklistAdd, BlocklistCheck, BlocklistDelete, BlocklistGet, Limits, TimError } from "@effect-tim/schema"
 import { wire } from "./decode.js"
-import { Failure, forEachTarget, type ItemWriter, quote, type Route, sns, type Wire } from "./handler.js"
+import {
+  Failure,
+  forEachPeer,
+  forEachTarget,
+  type ItemWriter,
+  notImported,
+  page,
+  quote,
+  type Route,
+  sns
+} from "./handler.js"
 import { removeFriend, touch } from "./state.js"
 
 const invalidCode = TimError.InvalidParameters.code
-const notFound = TimError.AccountNotFound.code
 
 const blocklistAdd = sns(BlocklistAdd.Request.omit("toAccounts"), (_env, from, body, ctx) => {
-  const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
-    const to = ctx.state.accounts.get(toAccount)
-    if (to === undefined) return [notFound, "Err_SNS_BlackListAdd_Account_Not_Exist"]
+  const results = forEachPeer(ctx, body, Limits.maxItemsPerRequest, "BlackListAdd", (to) => {
+    const toAccount = to.userId
     if (to === from) return [invalidCode, "Err_SNS_BlackListAdd_Cannot_Block_Self"]
     if (from.blocked.has(toAccount)) return [invalidCode, "Err_SNS_BlackListAdd_Already_Exist"]
     if (from.blocked.size >= ctx.config.limits.blocked) {
@@ -37,7 +45,7 @@ const blocklistDelete = sns(BlocklistDelete.Request.omit("toAccounts"), (_env, f
     if (!from.blocked.delete(toAccount)) {
       return ctx.state.accounts.has(toAccount)
         ? [invalidCode, "Err_SNS_BlackListDelete_Not_Exist"]
-        : [notFound, "Err_SNS_BlackListDelete_Account_Not_Exist"]
+        : notImported("BlackListDelete")
     }
     from.seq.block++
     return [0, ""]
@@ -53,15 +61,11 @@ const blocklistGet = sns(BlocklistGet.Request, (request, from, _body, _ctx) => {
   const total = from.blocked.size
   const start = Math.min(request.startIndex, total)
   const end = Math.min(start + request.maxLimited, total)
-  const blockedItems: Array<Wire> = []
-  let index = 0
-  for (const [toAccount, addBlackTimeStamp] of from.blocked) {
-    if (index >= end) break
-    if (index++ < start) continue
-    blockedItems.push({ To_Account: toAccount, AddBlackTimeStamp: addBlackTimeStamp })
-  }
   return encodeGet({
-    BlackListItem: blockedItems,
+    BlackListItem: page(from.blocked, start, end, (toAccount, addBlackTimeStamp) => ({
+      To_Account: toAccount,
+      AddBlackTimeStamp: addBlackTimeStamp
+    })),
     StartIndex: end >= total ? 0 : end,
     CurruentSequence: from.seq.block
   })
@@ -73,14 +77,13 @@ const checkItem: ItemWriter = (toAccount, code, info, relation) =>
 
 const blocklistCheck = sns(BlocklistCheck.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.checkType === "BlackCheckResult_Type_Both"
-  const results = forEachTarget(
+  const results = forEachPeer(
     ctx,
     body,
     Limits.maxItemsPerRequest,
-    (toAccount) => {
-      const to = ctx.state.accounts.get(toAccount)
-      if (to === undefined) return [notFound, "Err_SNS_BlackListCheck_Account_Not_Exist"]
-      const forward = from.blocked.has(toAccount)
+    "BlackListCheck",
+    (to) => {
+      const forward = from.blocked.has(to.userId)
       const backward = both && to.blocked.has(from.userId)
       const relation: BlocklistCheck.CheckItem["relation"] = forward
         ? backward

@@ -19,10 +19,12 @@ import {
   type Ctx,
   Failure,
   forEachItem,
-  forEachTarget,
+  forEachPeer,
   type ItemWriter,
   invalidField,
+  notImported,
   type Outcome,
+  page,
   quote,
   type Route,
   sns,
@@ -34,7 +36,6 @@ import { type Account, bumpCustom, bumpStandard, ensureLists, type Friend, remov
 const code = {
   ok: 0,
   invalid: TimError.InvalidParameters.code,
-  notFound: TimError.AccountNotFound.code,
   friendLimit: TimError.FriendLimitReached.code,
   peerFriendLimit: TimError.PeerFriendLimitReached.code,
   listLimit: TimError.FriendListLimitReached.code,
@@ -47,8 +48,6 @@ const code = {
 } as const
 
 const done: Outcome = [0, ""]
-
-const notImported = (api: string): Outcome => [code.notFound, `Err_SNS_${api}_Account_Not_Exist`]
 
 const newFriend = (
   addSource: string,
@@ -226,10 +225,8 @@ const friendUpdate = sns(FriendUpdate.Request.omit("items"), (_env, from, body, 
 
 const friendDelete = sns(FriendDelete.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.deleteType !== "Delete_Type_Single" // §8: the emulator's default is Delete_Type_Both
-  const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
-    const to = ctx.state.accounts.get(toAccount)
-    if (to === undefined) return notImported("FriendDelete")
-    if (!removeFriend(from, toAccount)) return [code.notFriend, "Err_SNS_FriendDelete_Not_Friend"]
+  const results = forEachPeer(ctx, body, Limits.maxItemsPerRequest, "FriendDelete", (to) => {
+    if (!removeFriend(from, to.userId)) return [code.notFriend, "Err_SNS_FriendDelete_Not_Friend"]
     if (both) removeFriend(to, from.userId)
     return done
   })
@@ -276,14 +273,13 @@ const relationOutcome: Record<FriendCheck.InfoItem["relation"], Outcome> = {
 
 const friendCheck = sns(FriendCheck.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.checkType === "CheckResult_Type_Both"
-  const results = forEachTarget(
+  const results = forEachPeer(
     ctx,
     body,
     Limits.maxItemsPerRequest,
-    (toAccount): Outcome => {
-      const to = ctx.state.accounts.get(toAccount)
-      if (to === undefined) return notImported("FriendCheck")
-      const forward = from.friends.has(toAccount)
+    "FriendCheck",
+    (to): Outcome => {
+      const forward = from.friends.has(to.userId)
       const relation: FriendCheck.InfoItem["relation"] = !both
         ? forward
           ? "CheckResult_Type_AWithB"
@@ -329,15 +325,11 @@ const friendGet = sns(FriendGet.Request, (request, from, _body, ctx) => {
   const end = Math.min(start + ctx.config.friendGetPageSize, total)
   const withStandard = request.standardSequence !== from.seq.standard
   const withCustom = request.customSequence !== from.seq.custom
-  const userDataItems: Array<Wire> = []
-  let index = 0
-  for (const [toAccount, friend] of from.friends) {
-    if (index >= end) break
-    if (index++ < start) continue
+  const userDataItems = page(from.friends, start, end, (toAccount, friend): Wire => {
     const valueItems = withStandard ? standardTags(friend) : []
     if (withCustom) for (const [tag, value] of friend.custom) valueItems.push({ Tag: tag, Value: value })
-    userDataItems.push({ To_Account: toAccount, ValueItem: valueItems })
-  }
+    return { To_Account: toAccount, ValueItem: valueItems }
+  })
   const complete = end >= total
   return encodeGet({
     UserDataItem: userDataItems,
@@ -396,14 +388,13 @@ const friendGetList = sns(FriendGetList.Request.omit("toAccounts"), (env, from, 
       (t.startsWith("Tag_SNS_Custom_") && customTags.has(t))
   )
   if (unknown !== undefined) return invalidField(unknown)
-  const results = forEachTarget(
+  const results = forEachPeer(
     ctx,
     body,
     Limits.maxFriendGetListAccounts,
-    (toAccount): Outcome => {
-      const to = ctx.state.accounts.get(toAccount)
-      if (to === undefined) return notImported("FriendGetList")
-      const friend = from.friends.get(toAccount)
+    "FriendGetList",
+    (to): Outcome => {
+      const friend = from.friends.get(to.userId)
       if (friend === undefined) return [code.invalid, "Err_SNS_FriendGetList_Not_Friend"]
       const profile: Array<TagValue> = []
       for (const tag of env.tagList) {

@@ -253,6 +253,45 @@ export const forEachTarget = (
   return results
 }
 
+/** The per-item 30003 for a target that has not been imported, worded as the real service (`Err_SNS_<api>_…`). */
+export const notImported = (api: string): Outcome => [TimError.AccountNotFound.code, `Err_SNS_${api}_Account_Not_Exist`]
+
+/**
+ * {@link forEachTarget} over targets that must be imported accounts: an unknown one answers 30003
+ * `Err_SNS_<api>_Account_Not_Exist` and `each` is not run for it.
+ */
+export const forEachPeer = (
+  ctx: Ctx,
+  body: Record<string, unknown>,
+  max: number,
+  api: string,
+  each: (to: Account) => Outcome,
+  write?: ItemWriter
+): Results | Failure => {
+  const missing = notImported(api)
+  return forEachTarget(
+    ctx,
+    body,
+    max,
+    (toAccount) => {
+      const to = ctx.state.accounts.get(toAccount)
+      return to === undefined ? missing : each(to)
+    },
+    write
+  )
+}
+
+/** Maps the entries of `map` from index `start` to `end` (exclusive), in insertion order (for paged answers). */
+export const page = <K, V, B>(map: ReadonlyMap<K, V>, start: number, end: number, f: (key: K, value: V) => B) => {
+  const out: Array<B> = []
+  let index = 0
+  for (const [key, value] of map) {
+    if (index >= end) break
+    if (index++ >= start) out.push(f(key, value))
+  }
+  return out
+}
+
 /**
  * Runs `apply` over the item objects under `key` (1 to `max` of them, else a whole-request 30001): each item is
  * decoded on its own, so an invalid one gets its own 30001 naming the problem; an injected fault answers

@@ -5,7 +5,7 @@
  */
 import { GroupAdd, GroupDelete, GroupGet, Limits, TimError } from "@effect-tim/schema"
 import { wire } from "./decode.js"
-import { Failure, forEachTarget, RawJson, type Route, sns } from "./handler.js"
+import { Failure, forEachPeer, RawJson, type Route, sns } from "./handler.js"
 import { bumpStandard, ensureLists, touch } from "./state.js"
 
 const encodeAdd = wire(GroupAdd.Response)
@@ -17,9 +17,8 @@ const groupAdd = sns(GroupAdd.Request.omit("toAccounts"), (env, from, body, ctx)
   }
   touch(ctx.state)
   if (body.To_Account === undefined) return encodeAdd({ CurrentSequence: from.seq.group })
-  const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
-    if (!ctx.state.accounts.has(toAccount)) return [TimError.AccountNotFound.code, "Err_SNS_GroupAdd_Account_Not_Exist"]
-    const friend = from.friends.get(toAccount)
+  const results = forEachPeer(ctx, body, Limits.maxItemsPerRequest, "GroupAdd", (to) => {
+    const friend = from.friends.get(to.userId)
     if (friend === undefined) return [TimError.ListMemberNotFriend.code, "Err_SNS_GroupAdd_ToTinyId_Not_Friend"]
     for (const name of names) if (!friend.groups.includes(name)) friend.groups.push(name)
     bumpStandard(from)
