@@ -16,8 +16,8 @@ import { TimClient } from "@effect-tim/transport"
 import { Array as Arr, Effect } from "effect"
 import { finish } from "./bulk.js"
 import * as connection from "./connection.js"
+import { withConnection } from "./connection.js"
 import { type Subcommand, UsageError } from "./errors.js"
-import { withConnection } from "./friendCommands.js"
 import { errorView, printValue, type Row } from "./output.js"
 
 const accountArgs = Args.text({ name: "account" }).pipe(Args.atLeast(1))

@@ -211,3 +211,11 @@ export const layer = (
       return Friends.layer({ concurrency: c.concurrency }).pipe(Layer.provideMerge(client))
     })
   )
+
+/** Runs a handler against the configured target, with `Friends` and `TimClient` provided. */
+export const withConnection =
+  (c: Connection) =>
+  <A, E, R>(
+    effect: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E | ConnectionError, Exclude<R, Friends.Friends | TimClient.TimClient> | FileSystem.FileSystem> =>
+    Effect.provide(effect, layer(c))

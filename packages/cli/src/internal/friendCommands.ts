@@ -2,28 +2,15 @@
  * `tim friend …`, `tim blocklist …` and `tim list …`: the relationship chain through `Friends`.
  */
 import { Args, Command, Options } from "@effect/cli"
-import type { FileSystem } from "@effect/platform"
 import { Friends } from "@effect-tim/friends"
 import { Limits } from "@effect-tim/schema"
-import type { TimClient } from "@effect-tim/transport"
 import { Effect, Option, Stream } from "effect"
 import * as BulkInput from "../BulkInput.js"
 import { type ChunkResult, finish, rowsFailed, rowsOf, runFile } from "./bulk.js"
 import * as connection from "./connection.js"
+import { withConnection } from "./connection.js"
 import { type ItemsFailed, type Subcommand, UsageError } from "./errors.js"
 import { printValue, table } from "./output.js"
-
-/** Runs a handler against the configured target. */
-export const withConnection =
-  (c: connection.Connection) =>
-  <A, E, R>(
-    effect: Effect.Effect<A, E, R>
-  ): Effect.Effect<
-    A,
-    E | connection.ConnectionError,
-    Exclude<R, Friends.Friends | TimClient.TimClient> | FileSystem.FileSystem
-  > =>
-    Effect.provide(effect, connection.layer(c))
 
 const accounts = Args.text({ name: "account" }).pipe(Args.repeated)
 const direction = (fallback: "single" | "both") =>
@@ -68,14 +55,50 @@ type Parsed = connection.Connection & {
 }
 
 /**
- * A command that takes `FROM TO…` or `--file F`: `direct` handles the command line, `chunk` one chunk of a file.
+ * One batch call of `Friends` for `from` and its targets; `rows` are the file rows behind the targets (same order)
+ * when they come from a file, so that per-row values can override the command's options.
  */
-const bulk = <O extends Parsed>(
-  key: string,
-  o: O,
-  direct: (from: string, to: ReadonlyArray<string>) => Effect.Effect<void, UsageError | ItemsFailed, Friends.Friends>,
-  chunk: (c: BulkInput.Chunk) => Effect.Effect<ChunkResult, never, Friends.Friends>
-) =>
+type Call<A, E, E2> = (
+  friends: Friends.Friends.Service,
+  from: string,
+  to: ReadonlyArray<string>,
+  rows?: ReadonlyArray<BulkInput.Row>
+) => Effect.Effect<Friends.BatchResult<A, E>, E2>
+
+/** A call's rows and retries, with a refusal of the whole call turned into a failure of each target. */
+const callRows = <A, E, E2>(
+  from: string,
+  to: ReadonlyArray<string>,
+  call: Call<A, E, E2>,
+  render: (a: A) => unknown,
+  rows?: ReadonlyArray<BulkInput.Row>
+): Effect.Effect<ChunkResult, never, Friends.Friends> =>
+  Effect.flatMap(Friends.Friends, (f) => call(f, from, to, rows)).pipe(
+    Effect.map((result) => ({ rows: rowsOf(from, result, render), retries: result.retries })),
+    Effect.catchAll((error) => Effect.succeed({ rows: rowsFailed(from, to, error), retries: 0 }))
+  )
+
+/** A call for `FROM TO…` from the command line: its rows printed, the exit code set. */
+const direct = <A, E, E2>(
+  o: connection.Connection & { readonly accounts: ReadonlyArray<string> },
+  call: Call<A, E, E2>,
+  render: (a: A) => unknown
+): Effect.Effect<void, UsageError | ItemsFailed, Friends.Friends> =>
+  Effect.gen(function* () {
+    const [from, to] = yield* fromAndTargets(o.accounts)
+    const { retries, rows } = yield* callRows(from, to, call, render)
+    return yield* finish(o.json, rows, {}, retries)
+  })
+
+/** A `FROM TO…` command: one batch call of `Friends`, its rows printed. */
+const pairs = <A, E, E2>(
+  o: connection.Connection & { readonly accounts: ReadonlyArray<string> },
+  call: Call<A, E, E2>,
+  render: (a: A) => unknown
+) => direct(o, call, render).pipe(withConnection(o))
+
+/** A command that takes `FROM TO…` or `--file F` (one call per chunk of the file). */
+const bulk = <A, E, E2>(key: string, o: Parsed, call: Call<A, E, E2>, render: (a: A) => unknown) =>
   Effect.gen(function* () {
     if (Option.isSome(o.file)) {
       if (o.accounts.length > 0) return yield* new UsageError({ message: "give accounts or --file, not both" })
@@ -83,7 +106,17 @@ const bulk = <O extends Parsed>(
         return yield* new UsageError({ message: `--chunk-size must be 1 to ${Limits.maxItemsPerRequest}` })
       }
       return yield* runFile(
-        { key: `${key} --chunk-size ${o.chunkSize}`, process: chunk },
+        {
+          key: `${key} --chunk-size ${o.chunkSize}`,
+          process: (c) =>
+            callRows(
+              c.from,
+              c.rows.map((r) => r.to),
+              call,
+              render,
+              c.rows
+            )
+        },
         {
           path: o.file.value,
           json: o.json,
@@ -97,63 +130,7 @@ const bulk = <O extends Parsed>(
     if (Option.isSome(o.journal) || Option.isSome(o.failures)) {
       return yield* new UsageError({ message: "--journal and --failures go with --file" })
     }
-    const [from, to] = yield* fromAndTargets(o.accounts)
-    return yield* direct(from, to)
-  }).pipe(withConnection(o))
-
-/** A chunk's batch call, with a refusal of the whole call turned into a failure of each of its rows. */
-const chunkCall = <A, E, E2>(
-  c: BulkInput.Chunk,
-  call: Effect.Effect<Friends.BatchResult<A, E>, E2, Friends.Friends>,
-  render: (a: A) => unknown
-): Effect.Effect<ChunkResult, never, Friends.Friends> =>
-  call.pipe(
-    Effect.map((result) => ({ rows: rowsOf(c.from, result, render), retries: result.retries })),
-    Effect.catchAll((error) =>
-      Effect.succeed({
-        rows: rowsFailed(
-          c.from,
-          c.rows.map((r) => r.to),
-          error
-        ),
-        retries: 0
-      })
-    )
-  )
-
-/** A direct batch call: rows printed, exit code set. */
-const directCall = <A, E, E2>(
-  json: boolean,
-  from: string,
-  to: ReadonlyArray<string>,
-  call: Effect.Effect<Friends.BatchResult<A, E>, E2, Friends.Friends>,
-  render: (a: A) => unknown
-) =>
-  call.pipe(
-    Effect.map((result) => ({ rows: rowsOf(from, result, render), retries: result.retries })),
-    Effect.catchAll((error) => Effect.succeed({ rows: rowsFailed(from, to, error), retries: 0 })),
-    Effect.flatMap(({ retries, rows }) => finish(json, rows, {}, retries))
-  )
-
-/** A `FROM TO…` command: one batch call of `Friends`, its rows printed. */
-const pairs = <A, E, E2>(
-  o: connection.Connection & { readonly accounts: ReadonlyArray<string> },
-  call: (
-    friends: Friends.Friends.Service,
-    from: string,
-    to: ReadonlyArray<string>
-  ) => Effect.Effect<Friends.BatchResult<A, E>, E2>,
-  render: (a: A) => unknown
-) =>
-  Effect.gen(function* () {
-    const [from, to] = yield* fromAndTargets(o.accounts)
-    return yield* directCall(
-      o.json,
-      from,
-      to,
-      Effect.flatMap(Friends.Friends, (f) => call(f, from, to)),
-      render
-    )
+    return yield* direct(o, call, render)
   }).pipe(withConnection(o))
 
 const identity = <A>(a: A) => a
@@ -173,6 +150,22 @@ const addFields = {
   wording: optionalText("wording", "the friend request's wording (at most 256 bytes)")
 }
 
+type AddFields = {
+  readonly remark: Option.Option<string>
+  readonly group: Option.Option<string>
+  readonly source: string
+  readonly wording: Option.Option<string>
+}
+
+/** A friend to add: the file row's values where it has them, otherwise the command's options. */
+const addTarget = (o: AddFields, to: string, row?: BulkInput.Row): Friends.AddTarget => ({
+  toAccount: to,
+  remark: row?.remark ?? Option.getOrUndefined(o.remark),
+  groupName: row?.group ?? Option.getOrUndefined(o.group),
+  addSource: row?.source ?? o.source,
+  addWording: row?.wording ?? Option.getOrUndefined(o.wording)
+})
+
 const friendAdd = Command.make(
   "add",
   {
@@ -183,93 +176,38 @@ const friendAdd = Command.make(
     type: direction("both"),
     force: Options.boolean("force").pipe(Options.withDescription("admin force-add: no pending confirmation"))
   },
-  (o) => {
-    const target = (to: string, row?: BulkInput.Row): Friends.AddTarget => ({
-      toAccount: to,
-      remark: row?.remark ?? Option.getOrUndefined(o.remark),
-      groupName: row?.group ?? Option.getOrUndefined(o.group),
-      addSource: row?.source ?? o.source,
-      addWording: row?.wording ?? Option.getOrUndefined(o.wording)
-    })
-    const add = (from: string, targets: ReadonlyArray<Friends.AddTarget>) =>
-      Effect.flatMap(Friends.Friends, (f) =>
-        f.add(from, targets, { type: o.type, force: o.force, addSource: o.source })
-      )
-    return bulk(
+  (o) =>
+    bulk(
       "friend add",
       o,
-      (from, to) =>
-        directCall(
-          o.json,
+      (f, from, to, rows) =>
+        f.add(
           from,
-          to,
-          add(
-            from,
-            to.map((t) => target(t))
-          ),
-          identity
+          to.map((t, i) => addTarget(o, t, rows?.[i])),
+          { type: o.type, force: o.force, addSource: o.source }
         ),
-      (c) =>
-        chunkCall(
-          c,
-          add(
-            c.from,
-            c.rows.map((r) => target(r.to, r))
-          ),
-          identity
-        )
+      identity
     )
-  }
 ).pipe(Command.withDescription("add friends: FROM TO… or --file F (outcomes Added, Pending, AlreadyFriends)"))
 
-const importItem = (
-  o: {
-    readonly remark: Option.Option<string>
-    readonly group: Option.Option<string>
-    readonly source: string
-    readonly wording: Option.Option<string>
-  },
-  to: string,
-  row?: BulkInput.Row
-): Friends.ImportItem => {
-  const group = row?.group ?? Option.getOrUndefined(o.group)
-  return {
-    toAccount: to,
-    remark: row?.remark ?? Option.getOrUndefined(o.remark),
-    groups: group === undefined ? undefined : group.split(";").filter((g) => g.length > 0),
-    addSource: row?.source ?? o.source,
-    addWording: row?.wording ?? Option.getOrUndefined(o.wording)
-  }
+/** An import item: {@link addTarget} with its list split on `;` (an import may put a friend in several lists). */
+const importItem = (o: AddFields, to: string, row?: BulkInput.Row): Friends.ImportItem => {
+  const { groupName, ...item } = addTarget(o, to, row)
+  return { ...item, groups: groupName === undefined ? undefined : groupName.split(";").filter((g) => g.length > 0) }
 }
 
-const friendImport = Command.make("import", { ...connection.options, ...fileOptions, ...addFields, accounts }, (o) => {
-  const run = (from: string, items: ReadonlyArray<Friends.ImportItem>) =>
-    Effect.flatMap(Friends.Friends, (f) => f.import(from, items))
-  return bulk(
+const friendImport = Command.make("import", { ...connection.options, ...fileOptions, ...addFields, accounts }, (o) =>
+  bulk(
     "friend import",
     o,
-    (from, to) =>
-      directCall(
-        o.json,
+    (f, from, to, rows) =>
+      f.import(
         from,
-        to,
-        run(
-          from,
-          to.map((t) => importItem(o, t))
-        ),
-        named("Imported")
+        to.map((t, i) => importItem(o, t, rows?.[i]))
       ),
-    (c) =>
-      chunkCall(
-        c,
-        run(
-          c.from,
-          c.rows.map((r) => importItem(o, r.to, r))
-        ),
-        named("Imported")
-      )
+    named("Imported")
   )
-}).pipe(
+).pipe(
   Command.withDescription(
     "import one-way friends (admin data load): FROM TO… or --file F; --group a;b for several lists"
   )
@@ -320,24 +258,7 @@ const friendDeleteAll = Command.make("delete-all", { ...connection.options, acco
 const friendCheck = Command.make(
   "check",
   { ...connection.options, ...fileOptions, accounts, type: direction("both") },
-  (o) => {
-    const run = (from: string, to: ReadonlyArray<string>) =>
-      Effect.flatMap(Friends.Friends, (f) => f.check(from, to, { type: o.type }))
-    return bulk(
-      "friend check",
-      o,
-      (from, to) => directCall(o.json, from, to, run(from, to), identity),
-      (c) =>
-        chunkCall(
-          c,
-          run(
-            c.from,
-            c.rows.map((r) => r.to)
-          ),
-          identity
-        )
-    )
-  }
+  (o) => bulk("friend check", o, (f, from, to) => f.check(from, to, { type: o.type }), identity)
 ).pipe(Command.withDescription("check relations: FROM TO… or --file F (outcome: CheckResult_Type_…)"))
 
 const friendGet = Command.make("get", { ...connection.options, accounts }, (o) =>
@@ -400,23 +321,9 @@ export const friend: Subcommand<"friend"> = Command.make("friend").pipe(
 // blocklist
 // ---------------------------------------------------------------------------------------------------------------
 
-const blocklistAdd = Command.make("add", { ...connection.options, ...fileOptions, accounts }, (o) => {
-  const run = (from: string, to: ReadonlyArray<string>) => Effect.flatMap(Friends.Friends, (f) => f.block(from, to))
-  return bulk(
-    "blocklist add",
-    o,
-    (from, to) => directCall(o.json, from, to, run(from, to), (outcome) => outcome),
-    (c) =>
-      chunkCall(
-        c,
-        run(
-          c.from,
-          c.rows.map((r) => r.to)
-        ),
-        (outcome) => outcome
-      )
-  )
-}).pipe(Command.withDescription("block accounts: FROM TO… or --file F"))
+const blocklistAdd = Command.make("add", { ...connection.options, ...fileOptions, accounts }, (o) =>
+  bulk("blocklist add", o, (f, from, to) => f.block(from, to), identity)
+).pipe(Command.withDescription("block accounts: FROM TO… or --file F"))
 
 const blocklistDelete = Command.make("delete", { ...connection.options, accounts }, (o) =>
   pairs(o, (f, from, to) => f.unblock(from, to), named("Unblocked"))
