@@ -538,7 +538,6 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
     const withWriteLock = makeWriteLocks(Math.max(1, options.concurrency ?? 8))
     const readConcurrency = Math.max(1, options.readConcurrency ?? 16)
     const blocklistPageSize = Math.min(Limits.maxBlocked, Math.max(1, options.blocklistPageSize ?? 100))
-    const provide = Effect.provideService(TimClient.TimClient, client)
 
     const traced =
       (name: string, from: string, items: number) =>
@@ -563,7 +562,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           return yield* new InvalidRequest({ api: api.path, field: "targets", reason: "must be an array" })
         }
         const account = yield* fromAccountOf(api, from)
-        const run = provide(Batch.run(plan(account), prepare()))
+        const run = Batch.run(plan(account), prepare())
         const result = yield* write ? withWriteLock(account, run) : run
         let failed = 0
         for (const item of result.items) if (Either.isLeft(item.result)) failed++
@@ -584,7 +583,15 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       succeed: (r: R) => Option.Option<V>
     ): Batch.Plan<Item, R, V, ItemError<A>, TimClient.CallError<A>> => {
       const itemError = Batch.itemErrorOf(api)
-      return { api, chunkSize, concurrency, send, succeed, itemError: (r) => itemError(r.resultCode, r.resultInfo) }
+      return {
+        api,
+        chunkSize,
+        concurrency,
+        send,
+        succeed,
+        itemError: (r) => itemError(r.resultCode, r.resultInfo),
+        retryPolicy: client.retryPolicy
+      }
     }
 
     /** A write: one chunk at a time (the account's lock is held by `bulk`); success is ResultCode 0 unless told. */
@@ -979,18 +986,16 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
               return { sequence: r.currentSequence, members: { items: [], retries: 0 } }
             }
             let sequence: number | undefined
-            const members = yield* provide(
-              Batch.run(
-                writePlan<typeof GroupAdd.api, Fields.UserId, void>(GroupAdd.api, Limits.maxItemsPerRequest, (chunk) =>
-                  client.call(GroupAdd.api, { fromAccount: account, groupNames, toAccounts: chunk }).pipe(
-                    Effect.map((r) => {
-                      sequence = r.currentSequence ?? sequence
-                      return r.resultItems
-                    })
-                  )
-                ),
-                accountsOf(toAccounts)
-              )
+            const members = yield* Batch.run(
+              writePlan<typeof GroupAdd.api, Fields.UserId, void>(GroupAdd.api, Limits.maxItemsPerRequest, (chunk) =>
+                client.call(GroupAdd.api, { fromAccount: account, groupNames, toAccounts: chunk }).pipe(
+                  Effect.map((r) => {
+                    sequence = r.currentSequence ?? sequence
+                    return r.resultItems
+                  })
+                )
+              ),
+              accountsOf(toAccounts)
             )
             return { sequence, members }
           })

@@ -34,6 +34,8 @@ export interface Plan<Item, R extends RawResult, A, E, ER> {
   readonly succeed: (result: R) => Option.Option<A>
   /** The typed error of a failed result item. */
   readonly itemError: (result: R) => E
+  /** The client's retry policy in force for the calling fiber (`TimClient.retryPolicy`), read on the first retry. */
+  readonly retryPolicy: Effect.Effect<TimClient.RetryPolicy | undefined>
 }
 
 /** Decodes with a compiled validator and turns the first issue into an `InvalidItem` for `target`. */
@@ -118,8 +120,7 @@ export const run = <Item, R extends RawResult, A, E, ER>(
   prepared: ReadonlyArray<Prepared<Item>>
 ): Effect.Effect<
   { readonly items: ReadonlyArray<Outcome<A, E | ER | InvalidItem | MissingResult>>; readonly retries: number },
-  never,
-  TimClient.TimClient
+  never
 > =>
   Effect.gen(function* () {
     type Result = Either.Either<A, E | ER | InvalidItem | MissingResult>
@@ -131,7 +132,6 @@ export const run = <Item, R extends RawResult, A, E, ER>(
       if (Either.isRight(p.item)) pending.push(index)
     })
     let retries = 0
-    const client = yield* TimClient.TimClient
     // The schedule is only built once some item needs a retry (most calls never do).
     let driver: Schedule.ScheduleDriver<number, unknown> | undefined
 
@@ -174,7 +174,7 @@ export const run = <Item, R extends RawResult, A, E, ER>(
           : (yield* Effect.forEach(chunks, sendChunk, { concurrency: plan.concurrency })).flat()
       if (again.length === 0) break
       if (driver === undefined) {
-        const policy = yield* client.retryPolicy
+        const policy = yield* plan.retryPolicy
         if (policy === undefined) break
         driver = yield* Schedule.driver(TimClient.retrySchedule(policy))
       }
