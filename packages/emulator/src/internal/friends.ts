@@ -14,7 +14,7 @@ import {
   Limits,
   TimError
 } from "@effect-tim/schema"
-import { wire } from "./decode.js"
+import { decoder, wire } from "./decode.js"
 import {
   type Ctx,
   Failure,
@@ -111,10 +111,12 @@ const addOne = (ctx: Ctx, from: Account, item: FriendAdd.Item, single: boolean, 
   return done
 }
 
+const decodeAddItem = decoder(FriendAdd.Item)
+
 const friendAdd = sns(FriendAdd.Request.omit("items"), (env, from, body, ctx) => {
   const single = env.addType === "Add_Type_Single"
   const force = env.forceAddFlags === 1
-  const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, FriendAdd.Item, (item) =>
+  const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, decodeAddItem, (item) =>
     addOne(ctx, from, item, single, force)
   )
   if (results instanceof Failure) return results
@@ -162,11 +164,13 @@ const firstUnknownTag = (items: unknown, field: string, allowed: (tag: string) =
   return undefined
 }
 
+const decodeImportItem = decoder(FriendImport.Item)
+
 const friendImport = sns(FriendImport.Request.omit("items"), (_env, from, body, ctx) => {
   const customTags = ctx.config.customTags
   const tag = firstUnknownTag(body.AddFriendItem, "CustomItem", (t) => customTags.has(t))
   if (tag !== undefined) return invalidField(tag)
-  const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, FriendImport.Item, (item) =>
+  const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, decodeImportItem, (item) =>
     importOne(ctx, from, item)
   )
   if (results instanceof Failure) return results
@@ -203,6 +207,8 @@ const updateOne = (ctx: Ctx, from: Account, item: FriendUpdate.Item): Outcome =>
   return done
 }
 
+const decodeUpdateItem = decoder(FriendUpdate.Item)
+
 const friendUpdate = sns(FriendUpdate.Request.omit("items"), (_env, from, body, ctx) => {
   const customTags = ctx.config.customTags
   const tag = firstUnknownTag(
@@ -211,7 +217,7 @@ const friendUpdate = sns(FriendUpdate.Request.omit("items"), (_env, from, body, 
     (t) => t === "Tag_SNS_IM_Remark" || t === "Tag_SNS_IM_Group" || customTags.has(t)
   )
   if (tag !== undefined) return invalidField(tag)
-  const results = forEachItem(ctx, body, "UpdateItem", Limits.maxItemsPerRequest, FriendUpdate.Item, (item) =>
+  const results = forEachItem(ctx, body, "UpdateItem", Limits.maxItemsPerRequest, decodeUpdateItem, (item) =>
     updateOne(ctx, from, item)
   )
   if (results instanceof Failure) return results

@@ -202,28 +202,17 @@ export type Outcome = readonly [code: number, info: string, extra?: string]
  * An sns handler: the request decoded with the schema package's schema (30001 naming the problem; 60015 when
  * `From_Account` is not a string), and `From_Account` looked up (30003 when it has not been imported).
  */
-export const sns =
-  <A extends { readonly fromAccount: string }, I>(
-    schema: Schema.Schema<A, I, never>,
-    handle: (request: A, from: Account, body: Record<string, unknown>, ctx: Ctx) => Wire | RawJson | Failure
-  ): Handler =>
-  (body, ctx) => {
-    const request = decode(schema, body)
+export const sns = <A extends { readonly fromAccount: string }, I>(
+  schema: Schema.Schema<A, I, never>,
+  handle: (request: A, from: Account, body: Record<string, unknown>, ctx: Ctx) => Wire | RawJson | Failure
+): Handler => {
+  const decode = decoder(schema)
+  return (body, ctx) => {
+    const request = decode(body)
     if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
     const from = fromAccount(ctx, request.fromAccount)
     return from instanceof Failure ? from : handle(request, from, body, ctx)
   }
-
-const decoders = new WeakMap<object, (u: unknown) => unknown>()
-
-/** Decodes with a schema, compiling its decoder once. */
-const decode = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown): A | Invalid => {
-  let run = decoders.get(schema)
-  if (run === undefined) {
-    run = decoder(schema)
-    decoders.set(schema, run)
-  }
-  return run(input) as A | Invalid
 }
 
 /**
@@ -294,22 +283,22 @@ export const page = <K, V, B>(map: ReadonlyMap<K, V>, start: number, end: number
 
 /**
  * Runs `apply` over the item objects under `key` (1 to `max` of them, else a whole-request 30001): each item is
- * decoded on its own, so an invalid one gets its own 30001 naming the problem; an injected fault answers
+ * decoded on its own with `decode` (a {@link decoder} built once per route), so an invalid one gets its own 30001 naming the problem; an injected fault answers
  * 30006/30007 for an item without applying it.
  */
-export const forEachItem = <A extends { readonly toAccount: string }, I>(
+export const forEachItem = <A extends { readonly toAccount: string }>(
   ctx: Ctx,
   body: Record<string, unknown>,
   key: string,
   max: number,
-  schema: Schema.Schema<A, I, never>,
+  decode: (input: unknown) => A | Invalid,
   apply: (item: A) => Outcome
 ): Results | Failure => {
   const raw = itemArray(body, key, max)
   if (raw === undefined || raw instanceof Failure) return raw ?? invalid(`${key} is missing`)
   const results = new Results()
   for (const entry of raw) {
-    const item = decode(schema, entry)
+    const item = decode(entry)
     if (item instanceof Invalid) {
       results.push(rawToAccount(entry), TimError.InvalidParameters.code, item.message)
       continue
