@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Emulator } from "@effect-tim/emulator"
+import { TimClient } from "@effect-tim/transport"
 import { Chunk, Effect, Either, Stream, TestServices } from "effect"
 import { Friends, type FriendsError } from "../src/index.js"
 import { ids, importAccounts, inFlight, layer, setAllowType } from "./fixtures/setup.js"
@@ -332,6 +333,29 @@ describe("Friends over HTTP against the emulator", () => {
         const related = Friends.successes(check).filter((s) => s.value === "CheckResult_Type_AWithB").length
         assert.strictEqual(stillFailing, 0)
         assert.strictEqual(related, successes.length)
+      }).pipe(TestServices.provideLive)
+    )
+
+    it.effect("TimClient.withRetry(effect, false) turns the per-item re-sends off too", () =>
+      Effect.gen(function* () {
+        const friends = yield* Friends.Friends
+        const emulator = yield* Emulator.Emulator
+        const [owner] = ids(1, "nrt")
+        const targets = ids(100, "nr")
+        yield* importAccounts([owner!, ...targets])
+        yield* emulator.setFaults({ itemError: 0.3, seed: 11 })
+        const result = yield* TimClient.withRetry(friends.add(owner!, targets, { type: "single" }), false).pipe(
+          Effect.ensuring(Effect.orDie(emulator.setFaults({ itemError: 0 })))
+        )
+        assert.strictEqual(result.retries, 0)
+        const { failures, successes } = Friends.partition(result)
+        assert.isAbove(failures.length, 0)
+        for (const f of failures) assert.include(["ServerInternalError", "ServerTimeout"], f.error._tag)
+        const state = yield* emulator.snapshot
+        assert.sameMembers(
+          state.friendships.filter((f) => f.from === owner).map((f) => f.to),
+          successes.map((s) => s.toAccount)
+        )
       }).pipe(TestServices.provideLive)
     )
   })
