@@ -21,6 +21,15 @@ export const embedded = {
   stateFile: ".tim/emulator.json"
 } as const
 
+/** An emulator serving the embedded app on a free loopback port. */
+export const embeddedEmulatorOptions = {
+  host: "127.0.0.1",
+  port: 0,
+  sdkAppId: embedded.sdkAppId,
+  secretKey: embedded.secretKey,
+  admins: [embedded.identifier]
+} satisfies Emulator.Options
+
 const text = (name: string, env: string, description: string) =>
   Options.text(name).pipe(
     Options.withDescription(`${description} (or ${env})`),
@@ -163,6 +172,17 @@ export const clientLayer = (
     rateLimit: clientRateLimit(options.rateLimit)
   }).pipe(Layer.provide(httpLayer(counter)))
 
+/** A client of the emulator in context, signing as the embedded app's admin. */
+export const embeddedClientLayer = (
+  rateLimit: number,
+  counter?: CallCounter
+): Layer.Layer<TimClient.TimClient, OptionsError.OptionsError | UserSigError.UserSigError, Emulator.Emulator> =>
+  Layer.unwrapEffect(
+    Effect.map(Emulator.Emulator, (emulator) =>
+      clientLayer({ ...embedded, endpoint: emulator.baseUrl, rateLimit }, counter)
+    )
+  )
+
 /** The embedded emulator with its state file in `./.tim/`, said once on stderr. */
 export const embeddedEmulator = (
   rateLimit: number
@@ -174,15 +194,7 @@ export const embeddedEmulator = (
       yield* Console.error(
         `tim: no connection configured: using the embedded emulator (state in ./${embedded.stateFile}); set TIM_ENDPOINT or TIM_REGION, TIM_SDKAPPID and TIM_SECRET_KEY for a real app`
       )
-      return Emulator.layer({
-        host: "127.0.0.1",
-        port: 0,
-        sdkAppId: embedded.sdkAppId,
-        secretKey: embedded.secretKey,
-        admins: [embedded.identifier],
-        stateFile: embedded.stateFile,
-        rateLimit
-      })
+      return Emulator.layer({ ...embeddedEmulatorOptions, stateFile: embedded.stateFile, rateLimit })
     })
   )
 
@@ -203,11 +215,7 @@ export const layer = (
       const client =
         t._tag === "Remote"
           ? clientLayer({ ...t, rateLimit: c.rateLimit })
-          : Layer.unwrapEffect(
-              Effect.map(Emulator.Emulator, (emulator) =>
-                clientLayer({ ...embedded, endpoint: emulator.baseUrl, rateLimit: c.rateLimit })
-              )
-            ).pipe(Layer.provide(embeddedEmulator(c.rateLimit)))
+          : embeddedClientLayer(c.rateLimit).pipe(Layer.provide(embeddedEmulator(c.rateLimit)))
       return Friends.layer({ concurrency: c.concurrency }).pipe(Layer.provideMerge(client))
     })
   )

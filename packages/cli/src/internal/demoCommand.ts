@@ -8,10 +8,11 @@ import { Emulator } from "@effect-tim/emulator"
 import { Friends, type FriendsError } from "@effect-tim/friends"
 import { Fields, Limits, MultiAccountImport, PortraitSet } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
-import { Array as Arr, Console, Effect, Either, Layer } from "effect"
-import { CallCounter, type ConnectionError, clientLayer, embedded } from "./connection.js"
+import { Array as Arr, Console, Effect, Layer } from "effect"
+import { rowsOf } from "./bulk.js"
+import { CallCounter, type ConnectionError, embeddedClientLayer, embeddedEmulatorOptions } from "./connection.js"
 import type { Subcommand } from "./errors.js"
-import { errorView, failureKey, renderSummary } from "./output.js"
+import { renderSummary, Tally } from "./output.js"
 
 /** The demo's shape. */
 export interface DemoOptions {
@@ -74,21 +75,17 @@ export const plan = (o: DemoOptions): ReadonlyArray<readonly [string, ReadonlyAr
   return [...byFrom]
 }
 
-const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1)
-
-/** Successes by value, failures by code and retries over batch results. */
-const tally = <A extends string, E>(results: ReadonlyArray<Friends.BatchResult<A, E>>) => {
-  const successes = new Map<string, number>()
-  const failures = new Map<string, number>()
-  let retries = 0
-  for (const result of results) {
-    retries += result.retries
-    for (const item of result.items) {
-      if (Either.isRight(item.result)) count(successes, item.result.right)
-      else count(failures, failureKey(errorView(item.result.left)))
-    }
-  }
-  return { successes, failures, retries }
+/** Outcomes, failures by code and retries over the batch results of the planned from-accounts. */
+const tally = <A, E>(
+  planned: ReadonlyArray<readonly [string, ReadonlyArray<string>]>,
+  results: ReadonlyArray<Friends.BatchResult<A, E>>
+): Tally => {
+  const tally = new Tally()
+  results.forEach((result, i) => {
+    tally.retries += result.retries
+    for (const row of rowsOf(planned[i]![0], result, (a) => a)) tally.add(row)
+  })
+  return tally
 }
 
 /** What a demo run measured. */
@@ -133,17 +130,11 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
     const started = Date.now()
     const counter = new CallCounter()
     const emulator = Emulator.layer({
-      host: "127.0.0.1",
-      port: 0,
-      sdkAppId: embedded.sdkAppId,
-      secretKey: embedded.secretKey,
-      admins: [embedded.identifier],
+      ...embeddedEmulatorOptions,
       rateLimit: 0,
       defaultAllowType: "AllowType_Type_AllowAny"
     })
-    const client = Layer.unwrapEffect(
-      Effect.map(Emulator.Emulator, (e) => clientLayer({ ...embedded, endpoint: e.baseUrl, rateLimit: 0 }, counter))
-    )
+    const client = embeddedClientLayer(0, counter)
     const program = Effect.gen(function* () {
       const em = yield* Emulator.Emulator
       const timClient = yield* TimClient.TimClient
@@ -190,7 +181,7 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
       )
       const addMs = Date.now() - addStarted
       const addCalls = counter.calls - callsBefore
-      const { failures: addFailures, retries: addRetries, successes: added } = tally(adds)
+      const added = tally(planned, adds)
 
       yield* Console.error(`tim demo: checking all ${relations} relations…`)
       const checkStarted = Date.now()
@@ -200,7 +191,7 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
       })
       const checkMs = Date.now() - checkStarted
       const checkCalls = counter.calls - checkCallsBefore
-      const { failures: checkFailures, retries: checkRetries, successes: relationsFound } = tally(checks)
+      const checked = tally(planned, checks)
       const elapsedMs = Date.now() - started
       const perSecond = (calls: number, ms: number) => (ms > 0 ? Math.round((calls * 1000) / ms) : 0)
       return {
@@ -209,19 +200,19 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
         injectedItemErrors: o.itemError,
         rateLimit: "lifted (unlimited) for the demo",
         add: {
-          added: added.get("Added") ?? 0,
-          pending: added.get("Pending") ?? 0,
-          alreadyFriends: added.get("AlreadyFriends") ?? 0,
-          failed: Object.fromEntries(addFailures),
-          retries: addRetries,
+          added: added.outcomes.get("Added") ?? 0,
+          pending: added.outcomes.get("Pending") ?? 0,
+          alreadyFriends: added.outcomes.get("AlreadyFriends") ?? 0,
+          failed: Object.fromEntries(added.failures),
+          retries: added.retries,
           calls: addCalls,
           callsPerSecond: perSecond(addCalls, addMs),
           elapsedMs: addMs
         },
         check: {
-          relations: Object.fromEntries(relationsFound),
-          failed: Object.fromEntries(checkFailures),
-          retries: checkRetries,
+          relations: Object.fromEntries(checked.outcomes),
+          failed: Object.fromEntries(checked.failures),
+          retries: checked.retries,
           calls: checkCalls,
           callsPerSecond: perSecond(checkCalls, checkMs),
           elapsedMs: checkMs
