@@ -286,17 +286,14 @@ const friendCheck = sns(FriendCheck.Request.omit("toAccounts"), (env, from, body
     "FriendCheck",
     (to): Outcome => {
       const forward = from.friends.has(to.userId)
-      const relation: FriendCheck.InfoItem["relation"] = !both
-        ? forward
-          ? "CheckResult_Type_AWithB"
+      const backward = both && to.friends.has(from.userId)
+      const relation: FriendCheck.InfoItem["relation"] = forward
+        ? backward
+          ? "CheckResult_Type_BothWay"
+          : "CheckResult_Type_AWithB"
+        : backward
+          ? "CheckResult_Type_BWithA"
           : "CheckResult_Type_NoRelation"
-        : to.friends.has(from.userId)
-          ? forward
-            ? "CheckResult_Type_BothWay"
-            : "CheckResult_Type_BWithA"
-          : forward
-            ? "CheckResult_Type_AWithB"
-            : "CheckResult_Type_NoRelation"
       return relationOutcome[relation]
     },
     infoItem
@@ -310,16 +307,45 @@ const friendCheck = sns(FriendCheck.Request.omit("toAccounts"), (env, from, body
 
 type TagValue = { readonly Tag: string; readonly Value: string | number | ReadonlyArray<string> }
 
-const standardTags = (friend: Friend): Array<{ Tag: string; Value: string | number | ReadonlyArray<string> }> => {
-  const out: Array<{ Tag: string; Value: string | number | ReadonlyArray<string> }> = [
-    { Tag: "Tag_SNS_IM_AddSource", Value: friend.addSource }
-  ]
-  if (friend.addWording !== undefined && friend.addWording !== "") {
-    out.push({ Tag: "Tag_SNS_IM_AddWording", Value: friend.addWording })
+/** A friend's value of a standard or custom SNS tag, or undefined when it has none (empty strings are none). */
+const snsTag = (friend: Friend, tag: string): TagValue | undefined => {
+  switch (tag) {
+    case "Tag_SNS_IM_Group":
+      return friend.groups.length === 0 ? undefined : { Tag: tag, Value: friend.groups }
+    case "Tag_SNS_IM_Remark":
+      return friend.remark === undefined || friend.remark === "" ? undefined : { Tag: tag, Value: friend.remark }
+    case "Tag_SNS_IM_AddSource":
+      return { Tag: tag, Value: friend.addSource }
+    case "Tag_SNS_IM_AddWording":
+      return friend.addWording === undefined || friend.addWording === ""
+        ? undefined
+        : { Tag: tag, Value: friend.addWording }
+    case "Tag_SNS_IM_AddTime":
+      return { Tag: tag, Value: friend.addTime }
+    default: {
+      const value = friend.custom.get(tag)
+      return value === undefined ? undefined : { Tag: tag, Value: value }
+    }
   }
-  if (friend.remark !== undefined && friend.remark !== "") out.push({ Tag: "Tag_SNS_IM_Remark", Value: friend.remark })
-  if (friend.groups.length > 0) out.push({ Tag: "Tag_SNS_IM_Group", Value: friend.groups })
-  out.push({ Tag: "Tag_SNS_IM_AddTime", Value: friend.addTime })
+}
+
+/** The standard friend tags, in the order friend_get answers them. */
+const standardTagOrder = [
+  "Tag_SNS_IM_AddSource",
+  "Tag_SNS_IM_AddWording",
+  "Tag_SNS_IM_Remark",
+  "Tag_SNS_IM_Group",
+  "Tag_SNS_IM_AddTime"
+] as const
+
+const standardFriendTags: ReadonlySet<string> = new Set(standardTagOrder)
+
+const standardTags = (friend: Friend): Array<TagValue> => {
+  const out: Array<TagValue> = []
+  for (const tag of standardTagOrder) {
+    const item = snsTag(friend, tag)
+    if (item !== undefined) out.push(item)
+  }
   return out
 }
 
@@ -347,36 +373,15 @@ const friendGet = sns(FriendGet.Request, (request, from, _body, ctx) => {
   })
 })
 
-const standardFriendTags: ReadonlySet<string> = new Set([
-  "Tag_SNS_IM_Group",
-  "Tag_SNS_IM_Remark",
-  "Tag_SNS_IM_AddSource",
-  "Tag_SNS_IM_AddWording",
-  "Tag_SNS_IM_AddTime"
-])
-
+/** A friend_get_list tag: the peer's profile (Nick, AllowType), else the friend's SNS data. */
 const friendTag = (to: Account, friend: Friend, tag: string): TagValue | undefined => {
   switch (tag) {
     case "Tag_Profile_IM_Nick":
       return to.nick === undefined ? undefined : { Tag: tag, Value: to.nick }
     case "Tag_Profile_IM_AllowType":
       return { Tag: tag, Value: to.allowType }
-    case "Tag_SNS_IM_Group":
-      return friend.groups.length === 0 ? undefined : { Tag: tag, Value: friend.groups }
-    case "Tag_SNS_IM_Remark":
-      return friend.remark === undefined || friend.remark === "" ? undefined : { Tag: tag, Value: friend.remark }
-    case "Tag_SNS_IM_AddSource":
-      return { Tag: tag, Value: friend.addSource }
-    case "Tag_SNS_IM_AddWording":
-      return friend.addWording === undefined || friend.addWording === ""
-        ? undefined
-        : { Tag: tag, Value: friend.addWording }
-    case "Tag_SNS_IM_AddTime":
-      return { Tag: tag, Value: friend.addTime }
-    default: {
-      const value = friend.custom.get(tag)
-      return value === undefined ? undefined : { Tag: tag, Value: value }
-    }
+    default:
+      return snsTag(friend, tag)
   }
 }
 
