@@ -1,10 +1,6 @@
 /**
  * The REST client core: one generic, typed call for every Tencent Cloud Chat API.
  *
- * CONTRACT (written first so that `friends` can be built against it while this module is implemented):
- * the service shape, the error types and the combinators below are fixed; the implementation fills in `make`
- * and the layers.
- *
  * @since 0.1.0
  */
 import { HttpClient } from "@effect/platform"
@@ -18,7 +14,7 @@ import * as internal from "./internal/client.js"
 import * as options from "./internal/options.js"
 import * as retry from "./internal/retry.js"
 import { OptionsError } from "./OptionsError.js"
-import type * as Region from "./Region.js"
+import * as Region from "./Region.js"
 import type { TransportError } from "./TransportError.js"
 
 /**
@@ -43,7 +39,7 @@ export interface RetryPolicy {
   readonly factor: number
   /** The time budget of all retries together (default 10 s). */
   readonly maxElapsed: Duration.DurationInput
-  /** The first delay after a frequency-limit code (60007, 60011, 60018, 60019, 30540, 31707; default 1 s). */
+  /** The first delay after a frequency-limit code (60007, 60011, 60018, 60019, 30540, 31707, 72010; default 1 s). */
   readonly backoffBaseDelay: Duration.DurationInput
 }
 
@@ -151,7 +147,7 @@ export const make = (
     const { call, resolvePolicy } = internal.makeCall(
       {
         ...settings,
-        region: clientOptions.endpoint === undefined ? (clientOptions.region ?? "china") : undefined,
+        region: clientOptions.endpoint === undefined ? (clientOptions.region ?? Region.defaultRegion) : undefined,
         retryInput
       },
       signer,

@@ -211,7 +211,7 @@ export const makeCall = (
     random: number
     status: number | undefined
     /** The fiber's Random service, read once per call. */
-    readonly random_: Random.Random
+    readonly rng: Random.Random
     /** Whether the clock is the live one (see `timed`). */
     readonly live: boolean
   }
@@ -289,7 +289,7 @@ export const makeCall = (
       onFailure: (error) =>
         Effect.fail(transportError(c, "InvalidRequest", `could not sign a UserSig: ${error.message}`)),
       onSuccess: (sig) =>
-        Effect.flatMap(state.random_.next, (r) => {
+        Effect.flatMap(state.rng.next, (r) => {
           unwrap(sig)
           state.attempts++
           state.random = Math.min(4294967295, Math.floor(r * 4294967296))
@@ -331,7 +331,7 @@ export const makeCall = (
           return resigned ? Effect.fail(error) : Effect.zipRight(signer.invalidate(), loop(retries, true))
         }
         if (policy === undefined || retries + 1 >= policy.maxAttempts) return Effect.fail(error)
-        return Effect.flatMap(Random.next, (r) =>
+        return Effect.flatMap(state.rng.next, (r) =>
           Effect.clockWith((clock) => {
             const base = retryClass === "backoff" ? policy.backoffBaseMillis : policy.baseMillis
             let delay = retry.jitteredDelay(base, policy.factor, retries, r)
@@ -385,7 +385,7 @@ export const makeCall = (
           attempts: 0,
           random: 0,
           status: undefined,
-          random_: Context.get(services, Random.Random),
+          rng: Context.get(services, Random.Random),
           live: clock instanceof LiveClock
         }
         return Effect.mapBoth(run(c, body, policy.right, timeout, state, clock.unsafeCurrentTimeMillis()), {
