@@ -126,21 +126,18 @@ const go = (ast: AST.AST, isDecoding: boolean): Compiled => {
       if (ast.indexSignatures.length > 0) return undefined
       // `{}` accepts any value but null and undefined, and returns it as it is.
       if (ast.propertySignatures.length === 0) return (u) => (u === null || u === undefined ? Fallback : u)
-      const codecs: Array<Fast> = []
+      const codecs = propertyCodecs(ast, isDecoding)
+      if (codecs === undefined) return undefined
       const required: Array<string> = []
       const optional: Array<string> = []
-      for (const ps of ast.propertySignatures) {
-        if (typeof ps.name !== "string") return undefined
-        const codec = compile(ps.type, isDecoding)
-        if (codec === undefined) return undefined
-        const i = codecs.push(codec) - 1
+      ast.propertySignatures.forEach((ps, i) => {
         const key = JSON.stringify(ps.name)
         ;(ps.isOptional ? optional : required).push(
           ps.isOptional
             ? `if (has.call(u, ${key})) { const v = c[${i}](u[${key}]); if (v === F) return F; out[${key}] = v }`
             : `const x${i} = u[${key}]; if (x${i} === undefined && !has.call(u, ${key})) return F; const v${i} = c[${i}](x${i}); if (v${i} === F) return F`
         )
-      }
+      })
       // Generated once per schema: static keys keep property access monomorphic (dynamic keys made it 10× slower).
       const literal = ast.propertySignatures
         .flatMap((ps, i) => (ps.isOptional ? [] : [`${JSON.stringify(ps.name)}: v${i}`]))
