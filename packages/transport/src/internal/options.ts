@@ -50,10 +50,16 @@ export const rateLimit = (value: unknown, fallback: number): Result<number> => {
     : Either.left(["rateLimit", `must be a positive integer or Infinity, got ${String(limit)}`])
 }
 
+/** The milliseconds of a finite duration, `undefined` for anything else. */
+export const finiteMillis = (value: unknown): number | undefined => {
+  const duration = Duration.decodeUnknown(value)
+  return duration._tag === "Some" && Duration.isFinite(duration.value) ? Duration.toMillis(duration.value) : undefined
+}
+
 /** A positive finite duration, in milliseconds. */
 export const timeoutMillis = (name: string, value: unknown, fallback: Duration.DurationInput): Result<number> => {
-  const duration = Duration.decodeUnknown(value ?? fallback)
-  return duration._tag === "Some" && Duration.isFinite(duration.value) && Duration.toMillis(duration.value) > 0
-    ? Either.right(Duration.toMillis(duration.value))
+  const millis = finiteMillis(value ?? fallback)
+  return millis !== undefined && millis > 0
+    ? Either.right(millis)
     : Either.left([name, `must be a positive finite duration, got ${String(value)}`])
 }

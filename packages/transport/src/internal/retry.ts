@@ -1,5 +1,6 @@
 import { Duration, Either } from "effect"
 import type { RetryPolicy } from "../TimClient.js"
+import { finiteMillis } from "./options.js"
 
 /** A retry policy in milliseconds, validated. */
 export interface Resolved {
@@ -19,11 +20,10 @@ export const defaults: RetryPolicy = {
 }
 
 const millisOf = (name: string, input: Duration.DurationInput): Either.Either<number, readonly [string, string]> => {
-  const duration = Duration.decodeUnknown(input)
-  if (duration._tag === "None" || !Duration.isFinite(duration.value)) {
-    return Either.left([name, `must be a finite duration, got ${String(input)}`])
-  }
-  return Either.right(Duration.toMillis(duration.value))
+  const millis = finiteMillis(input)
+  return millis === undefined
+    ? Either.left([name, `must be a finite duration, got ${String(input)}`])
+    : Either.right(millis)
 }
 
 /** Merges `layers` over the defaults and checks every field; the left side is `[option, reason]`. */
