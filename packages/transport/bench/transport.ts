@@ -1,6 +1,6 @@
 /**
  * Transport benchmark: the same friend_check-shaped requests (100 accounts each) to the same local `node:http`
- * server (in a worker thread, answering a fixed valid friend_check response), several ways in the same run:
+ * server (in a child process, answering a fixed valid friend_check response), several ways in the same run:
  *  - TimClient (signing with a cached UserSig, request encoding, envelope + response decoding, retry bookkeeping,
  *    a span per call; rate limit unlimited, retry on);
  *  - a bare @effect/platform HttpClient (NodeHttpClient.layerUndici; no signing, no decoding; its own span on),
@@ -70,7 +70,10 @@ const wire = { From_Account: "administrator", To_Account: accounts, CheckType: "
 
 type Side = (count: number, concurrency: number) => Promise<void>
 
-const main = async (REQUESTS: number, ROUNDS: number) => {
+/**
+ * Runs the benchmark with `REQUESTS` per side and mode, in `ROUNDS` alternating rounds.
+ */
+export const run = async (REQUESTS: number, ROUNDS: number): Promise<void> => {
   const { url, worker } = await startServer()
   const query = "?sdkappid=1400000000&identifier=administrator&usersig=static&random=1&contenttype=json"
   const target = `${url}/v4/sns/friend_check${query}`
@@ -188,8 +191,3 @@ const main = async (REQUESTS: number, ROUNDS: number) => {
   await bareRuntime.dispose()
   worker.kill()
 }
-
-/**
- * Runs the benchmark with `requests` per side and mode, in `rounds` alternating rounds.
- */
-export const run = (requests: number, rounds: number): Promise<void> => main(requests, rounds)
