@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { assert, describe, layer } from "@effect/vitest"
+import { assert, describe, it, layer } from "@effect/vitest"
 import { Emulator } from "@effect-tim/emulator"
 import { Effect } from "effect"
 import { envFor, json, tim, timAt } from "./helpers.js"
@@ -260,6 +260,22 @@ layer(Emulator.layerTest(), { excludeTestServices: true })("tim against an emula
       const refused = yield* tim({ ...envFor("http://127.0.0.1:1") }, "account", "import", "a")
       assert.strictEqual(refused.code, 1)
       assert.match(refused.stderr, /^tim: TransportError Connection/)
+    })
+  )
+})
+
+describe("tim emulator", () => {
+  it.effect("refuses invalid faults and rate limits with the emulator's reason, before listening", () =>
+    Effect.gen(function* () {
+      const share = yield* tim({}, "emulator", "--item-error", "1.5")
+      assert.deepStrictEqual([share.code, share.stdout], [1, ""])
+      assert.match(share.stderr, /^tim: itemError: a share must be a number from 0 to 1 \(got 1\.5\)/)
+      const latency = yield* tim({}, "emulator", "--latency", "-1")
+      assert.strictEqual(latency.code, 1)
+      assert.match(latency.stderr, /^tim: latencyMs: .*-1/)
+      const rate = yield* tim({}, "emulator", "--rate-limit", "-1")
+      assert.strictEqual(rate.code, 1)
+      assert.match(rate.stderr, /^tim: rateLimit must be a non-negative integer/)
     })
   )
 })

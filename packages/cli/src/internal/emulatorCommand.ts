@@ -3,9 +3,9 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Emulator } from "@effect-tim/emulator"
-import { Config, Effect, Option } from "effect"
+import { Config, Option, Record } from "effect"
 import { embedded } from "./connection.js"
-import { type Subcommand, UsageError } from "./errors.js"
+import type { Subcommand } from "./errors.js"
 
 const share = (name: string, what: string) =>
   Options.float(name).pipe(Options.withDescription(`share of ${what}, 0 to 1 (default 0)`), Options.optional)
@@ -55,35 +55,23 @@ export const command: Subcommand<"emulator"> = Command.make(
     seed: Options.integer("seed").pipe(Options.withDescription("seed of the fault generator"), Options.optional)
   },
   (o) =>
-    Effect.gen(function* () {
-      const shares = { itemError: o.itemError, requestError: o.requestError, http502: o.http502, drop: o.drop }
-      for (const [name, value] of Object.entries(shares)) {
-        if (Option.isSome(value) && !(value.value >= 0 && value.value <= 1)) {
-          return yield* new UsageError({ message: `--${name} must be between 0 and 1, got ${value.value}` })
-        }
-      }
-      if (o.rateLimit < 0) return yield* new UsageError({ message: "--rate-limit must be 0 (unlimited) or more" })
-      if (Option.isSome(o.latency) && o.latency.value < 0) {
-        return yield* new UsageError({ message: "--latency must be 0 or more" })
-      }
-      const faults: Partial<Emulator.Faults> = {}
-      const f = faults as { -readonly [K in keyof Emulator.Faults]?: Emulator.Faults[K] }
-      if (Option.isSome(o.itemError)) f.itemError = o.itemError.value
-      if (Option.isSome(o.requestError)) f.requestError = o.requestError.value
-      if (Option.isSome(o.http502)) f.http502 = o.http502.value
-      if (Option.isSome(o.drop)) f.drop = o.drop.value
-      if (Option.isSome(o.latency)) f.latencyMs = o.latency.value
-      if (Option.isSome(o.seed)) f.seed = o.seed.value
-      yield* Emulator.run({
-        host: o.host,
-        port: o.port,
-        sdkAppId: o.sdkAppId,
-        secretKey: Option.getOrElse(o.secretKey, () => embedded.secretKey),
-        admins: o.admins.length > 0 ? o.admins : [embedded.identifier],
-        rateLimit: o.rateLimit,
-        faults,
-        ...(Option.isSome(o.state) ? { stateFile: o.state.value } : {})
-      })
+    // The emulator validates its options and faults (shares 0 to 1, latency, rate limit) and says what is wrong.
+    Emulator.run({
+      host: o.host,
+      port: o.port,
+      sdkAppId: o.sdkAppId,
+      secretKey: Option.getOrElse(o.secretKey, () => embedded.secretKey),
+      admins: o.admins.length > 0 ? o.admins : [embedded.identifier],
+      rateLimit: o.rateLimit,
+      faults: Record.getSomes({
+        itemError: o.itemError,
+        requestError: o.requestError,
+        http502: o.http502,
+        drop: o.drop,
+        latencyMs: o.latency,
+        seed: o.seed
+      }),
+      ...(Option.isSome(o.state) ? { stateFile: o.state.value } : {})
     })
 ).pipe(
   Command.withDescription(
