@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
 import * as internal from "./internal/userSig.js"
@@ -65,6 +66,9 @@ export interface Claims {
   readonly userBuf?: Uint8Array | undefined
 }
 
+/** The `Clock`'s current Unix time in whole seconds, as `TLS.time` and expiries count it. */
+const unixSeconds = (clock: Clock.Clock): number => Math.floor(clock.unsafeCurrentTimeMillis() / 1000)
+
 /**
  * Sign a UserSig valid for `expireSeconds` from now (the `Clock`'s current second). The result is the plain
  * UserSig string, byte-identical to `new Api(sdkAppId, key).genSig(identifier, expireSeconds, userBuf)` of the
@@ -74,7 +78,7 @@ export interface Claims {
  */
 export const sign = (options: SignOptions): Effect.Effect<string, UserSigError> =>
   Effect.clockWith((clock) => {
-    const result = internal.signAt(options, Math.floor(clock.unsafeCurrentTimeMillis() / 1000))
+    const result = internal.signAt(options, unixSeconds(clock))
     return typeof result === "string" ? Effect.succeed(result) : Effect.fail(result)
   })
 
@@ -88,7 +92,7 @@ export const sign = (options: SignOptions): Effect.Effect<string, UserSigError> 
  */
 export const verify = (options: VerifyOptions): Effect.Effect<Claims, UserSigError> =>
   Effect.clockWith((clock) => {
-    const result = internal.verifyAt(options, Math.floor(clock.unsafeCurrentTimeMillis() / 1000))
+    const result = internal.verifyAt(options, unixSeconds(clock))
     return result instanceof UserSigError ? Effect.fail(result) : Effect.succeed(result)
   })
 

@@ -20,9 +20,9 @@ export interface SigFields {
 
 /** The content string that is HMAC-SHA256'd: one `TLS.x:value\n` line per field. @internal */
 export const content = (f: SigFields): string =>
-  f.userBuf === undefined
-    ? `TLS.identifier:${f.identifier}\nTLS.sdkappid:${f.sdkAppId}\nTLS.time:${f.time}\nTLS.expire:${f.expire}\n`
-    : `TLS.identifier:${f.identifier}\nTLS.sdkappid:${f.sdkAppId}\nTLS.time:${f.time}\nTLS.expire:${f.expire}\nTLS.userbuf:${f.userBuf}\n`
+  `TLS.identifier:${f.identifier}\nTLS.sdkappid:${f.sdkAppId}\nTLS.time:${f.time}\nTLS.expire:${f.expire}\n${
+    f.userBuf === undefined ? "" : `TLS.userbuf:${f.userBuf}\n`
+  }`
 
 /** Raw 32-byte HMAC-SHA256 of the content. The only place the secret key is unwrapped. @internal */
 export const hmac = (key: Redacted.Redacted<string>, f: SigFields): Buffer =>
@@ -36,9 +36,9 @@ export const hmac = (key: Redacted.Redacted<string>, f: SigFields): Buffer =>
  * @internal
  */
 export const document = (f: SigFields, sig: string): string =>
-  f.userBuf === undefined
-    ? `{"TLS.ver":"2.0","TLS.identifier":"${f.identifier}","TLS.sdkappid":${f.sdkAppId},"TLS.time":${f.time},"TLS.expire":${f.expire},"TLS.sig":"${sig}"}`
-    : `{"TLS.ver":"2.0","TLS.identifier":"${f.identifier}","TLS.sdkappid":${f.sdkAppId},"TLS.time":${f.time},"TLS.expire":${f.expire},"TLS.userbuf":"${f.userBuf}","TLS.sig":"${sig}"}`
+  `{"TLS.ver":"2.0","TLS.identifier":"${f.identifier}","TLS.sdkappid":${f.sdkAppId},"TLS.time":${f.time},"TLS.expire":${f.expire},${
+    f.userBuf === undefined ? "" : `"TLS.userbuf":"${f.userBuf}",`
+  }"TLS.sig":"${sig}"}`
 
 /**
  * Largest input for which a 1 KiB deflate window gives the same deflate stream as the default 32 KiB one:

@@ -8,9 +8,9 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type * as UserSig from "../UserSig.js"
-import { UserSigError } from "../UserSigError.js"
+import type { UserSigError } from "../UserSigError.js"
 import type { UserSigner } from "../UserSigner.js"
-import { checkExpire, checkIdentifier, checkSdkAppId, checkSecretKey } from "./userSig.js"
+import { checkSignOptions, fail } from "./userSig.js"
 
 /** Resolved signer options. @internal */
 export interface SignerOptions {
@@ -34,22 +34,13 @@ interface Entry {
 
 /** Validate the options of a signer, naming the first problem. @internal */
 export const validate = (options: SignerOptions): UserSigError | undefined =>
-  checkSdkAppId(options.sdkAppId) ??
-  checkSecretKey(options.secretKey) ??
-  checkIdentifier(options.identifier) ??
-  checkExpire(options.expireSeconds) ??
+  checkSignOptions(options) ??
   (Number.isFinite(options.refreshThreshold) && options.refreshThreshold >= 0 && options.refreshThreshold < 1
     ? undefined
-    : new UserSigError({
-        reason: "InvalidOptions",
-        message: `refreshThreshold must be a number in [0, 1), got ${String(options.refreshThreshold)}`
-      })) ??
+    : fail("InvalidOptions", `refreshThreshold must be a number in [0, 1), got ${String(options.refreshThreshold)}`)) ??
   (Number.isSafeInteger(options.capacity) && options.capacity > 0
     ? undefined
-    : new UserSigError({
-        reason: "InvalidOptions",
-        message: `capacity must be a positive integer, got ${String(options.capacity)}`
-      }))
+    : fail("InvalidOptions", `capacity must be a positive integer, got ${String(options.capacity)}`))
 
 /**
  * Build a caching signer over any sign function (the real one is `UserSig.sign`; tests inject a counting one).

@@ -8,7 +8,9 @@ import type { Claims, SignOptions, VerifyOptions } from "../UserSig.js"
 import { UserSigError } from "../UserSigError.js"
 import * as codec from "./codec.js"
 
-const fail = (reason: UserSigError["reason"], message: string) => new UserSigError({ reason, message })
+/** A `UserSigError` with its reason and message. @internal */
+export const fail = (reason: UserSigError["reason"], message: string): UserSigError =>
+  new UserSigError({ reason, message })
 
 const identifierPattern = /^[A-Za-z0-9_-]{1,32}$/
 
@@ -40,17 +42,22 @@ export const checkExpire = (expireSeconds: number): UserSigError | undefined =>
     ? undefined
     : fail("InvalidExpire", `expireSeconds must be a positive integer, got ${String(expireSeconds)}`)
 
+/** The error for the first of app, key, identifier and expiry that `sign` refuses, if one is. @internal */
+export const checkSignOptions = (
+  options: Pick<SignOptions, "sdkAppId" | "secretKey" | "identifier" | "expireSeconds">
+): UserSigError | undefined =>
+  checkSdkAppId(options.sdkAppId) ??
+  checkSecretKey(options.secretKey) ??
+  checkIdentifier(options.identifier) ??
+  checkExpire(options.expireSeconds)
+
 /**
  * Sign at a given Unix time in seconds, after validating the options. Pure; `sign` reads the clock and calls it.
  *
  * @internal
  */
 export const signAt = (options: SignOptions, time: number): string | UserSigError => {
-  const invalid =
-    checkSdkAppId(options.sdkAppId) ??
-    checkSecretKey(options.secretKey) ??
-    checkIdentifier(options.identifier) ??
-    checkExpire(options.expireSeconds)
+  const invalid = checkSignOptions(options)
   if (invalid !== undefined) return invalid
   const userBuf = options.userBuf
   const fields: codec.SigFields = {
@@ -116,12 +123,9 @@ export const decodeDocument = (userSig: string): Document | UserSigError => {
     userBuf = codec.decodeStandard(userBufField)
     if (userBuf === undefined) return malformed("TLS.userbuf is not base64")
   }
-  const claims: Claims =
-    userBuf === undefined
-      ? { identifier, sdkAppId, issuedAt: time, expireSeconds: expire, expiresAt: time + expire }
-      : { identifier, sdkAppId, issuedAt: time, expireSeconds: expire, expiresAt: time + expire, userBuf }
+  const claims: Claims = { identifier, sdkAppId, issuedAt: time, expireSeconds: expire, expiresAt: time + expire }
   return {
-    claims,
+    claims: userBuf === undefined ? claims : { ...claims, userBuf },
     fields: { identifier, sdkAppId, time, expire, userBuf: userBufField as string | undefined },
     sig
   }
