@@ -53,7 +53,7 @@ const badGateway = HttpServerResponse.text(
 type Body =
   | { readonly _tag: "Ok"; readonly bytes: Buffer }
   | { readonly _tag: "TooLarge" }
-  | { readonly _tag: "Aborted" }
+  | { readonly _tag: "Unread" }
 
 const bodyKey: unique symbol = Symbol.for("@effect-tim/emulator/body")
 
@@ -87,47 +87,16 @@ export const createBufferingServer = (): Server => {
   return server
 }
 
-/** The request's body: already read by `createBufferingServer`, else read from the stream. */
-const readBody = (request: HttpServerRequest.HttpServerRequest): Body | Effect.Effect<Body> => {
-  const source = NodeHttpServerRequest.toIncomingMessage(request) as WithBody
-  return source[bodyKey] ?? readStreamed(source)
-}
+/**
+ * The request's body, read by `createBufferingServer` before the request was handed on (the router is only served
+ * on that server); `Unread` only if that invariant were broken.
+ */
+const readBody = (request: HttpServerRequest.HttpServerRequest): Body =>
+  (NodeHttpServerRequest.toIncomingMessage(request) as WithBody)[bodyKey] ?? { _tag: "Unread" }
 
-/** Reads the body from the stream's events (large or slow bodies). */
-const readStreamed = (source: IncomingMessage): Effect.Effect<Body> =>
-  Effect.async<Body>((resume) => {
-    const chunks: Array<Buffer> = []
-    let size = 0
-    let finished = false
-    const finish = (body: Body) => {
-      if (finished) return
-      finished = true
-      cleanup()
-      resume(Effect.succeed(body))
-    }
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= maxBodyBytes) chunks.push(chunk)
-      else chunks.length = 0
-    }
-    const onEnd = () =>
-      finish(size > maxBodyBytes ? { _tag: "TooLarge" } : { _tag: "Ok", bytes: Buffer.concat(chunks, size) })
-    const onAbort = () => finish({ _tag: "Aborted" })
-    const cleanup = () => {
-      source.off("data", onData)
-      source.off("end", onEnd)
-      source.off("error", onAbort)
-      source.off("close", onClose)
-    }
-    const onClose = () => {
-      if (!source.complete) onAbort()
-    }
-    source.on("data", onData)
-    source.on("end", onEnd)
-    source.on("error", onAbort)
-    source.on("close", onClose)
-    return Effect.sync(cleanup)
-  })
+/** Why a body that is not `Ok` cannot be used. */
+const bodyProblem = (raw: Exclude<Body, { readonly _tag: "Ok" }>): string =>
+  raw._tag === "TooLarge" ? `the request body is larger than ${maxBodyBytes} bytes` : "the request body was not read"
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
@@ -151,7 +120,7 @@ const parseBody = (bytes: Buffer): Record<string, unknown> | string => {
 
 /**
  * The `/v4/{service}/{command}` handler. Written as plain functions that return an Effect only where something
- * is asynchronous (latency, a UserSig not verified yet, a body not read yet), because this path is the
+ * is asynchronous (latency, a UserSig not verified yet), because this path is the
  * emulator's throughput.
  */
 export const apiHandler = (rt: Runtime) =>
@@ -201,18 +170,12 @@ const authorized = (
       `${route.api.path}: more than the allowed calls per second, slow down`
     )
   }
-  const body = readBody(request)
-  return Effect.isEffect(body)
-    ? Effect.flatMap(body, (b) => run(rt, route, b, nowMillis))
-    : run(rt, route, body, nowMillis)
+  return run(rt, route, readBody(request), nowMillis)
 }
 
 const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => {
   if (raw._tag !== "Ok") {
-    return failEnvelope(
-      TimError.InvalidJsonBody.code,
-      raw._tag === "TooLarge" ? `the request body is larger than ${maxBodyBytes} bytes` : "the request body was cut off"
-    )
+    return failEnvelope(TimError.InvalidJsonBody.code, bodyProblem(raw))
   }
   const body = parseBody(raw.bytes)
   if (typeof body === "string") return failEnvelope(TimError.InvalidJsonBody.code, body)
@@ -255,9 +218,8 @@ export const resetState = (rt: Runtime): void => {
 const adminFaults = (rt: Runtime) =>
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const read = readBody(request)
-    const raw = Effect.isEffect(read) ? yield* read : read
-    const body = raw._tag === "Ok" ? parseBody(raw.bytes) : "the request body is too large or was cut off"
+    const raw = readBody(request)
+    const body = raw._tag === "Ok" ? parseBody(raw.bytes) : bodyProblem(raw)
     if (typeof body === "string") return yield* HttpServerResponse.json({ error: body }, { status: 400 })
     const applied = applyFaults(rt, body)
     return yield* Either.isLeft(applied)
