@@ -20,6 +20,8 @@ const identifier = Options.text("identifier").pipe(
   Options.withFallbackConfig(Config.string("TIM_IDENTIFIER")),
   Options.withDefault(UserSigner.defaultIdentifier)
 )
+/** The app and the user a UserSig is signed or verified for, as `UserSig.sign` and `UserSig.verify` take them. */
+const app = { sdkAppId, secretKey, identifier }
 const json = Options.boolean("json").pipe(Options.withDescription("print one JSON object on stdout"))
 const userSigArg = Args.text({ name: "usersig" }).pipe(Args.withDescription("the UserSig to read"))
 
@@ -51,9 +53,7 @@ const claimsText = (claims: UserSig.Claims) => {
 const gen = Command.make(
   "gen",
   {
-    sdkAppId,
-    secretKey,
-    identifier,
+    app,
     json,
     expire: Options.integer("expire").pipe(
       Options.withDescription("validity in seconds (default 86400)"),
@@ -62,26 +62,16 @@ const gen = Command.make(
   },
   (o) =>
     Effect.gen(function* () {
-      const userSig = yield* UserSig.sign({
-        sdkAppId: o.sdkAppId,
-        secretKey: o.secretKey,
-        identifier: o.identifier,
-        expireSeconds: o.expire
-      })
+      const userSig = yield* UserSig.sign({ ...o.app, expireSeconds: o.expire })
       const claims = yield* UserSig.decode(userSig)
       // The UserSig is what the user asked for: print it, and nothing else, on stdout.
       yield* Console.log(o.json ? JSON.stringify({ userSig, ...claimsView(claims) }) : userSig)
     })
 ).pipe(Command.withDescription("sign a UserSig for an identifier"))
 
-const verify = Command.make("verify", { sdkAppId, secretKey, identifier, json, userSig: userSigArg }, (o) =>
+const verify = Command.make("verify", { app, json, userSig: userSigArg }, (o) =>
   Effect.gen(function* () {
-    const claims = yield* UserSig.verify({
-      sdkAppId: o.sdkAppId,
-      secretKey: o.secretKey,
-      identifier: o.identifier,
-      userSig: o.userSig
-    })
+    const claims = yield* UserSig.verify({ ...o.app, userSig: o.userSig })
     yield* Console.log(o.json ? JSON.stringify({ valid: true, ...claimsView(claims) }) : `valid\n${claimsText(claims)}`)
   })
 ).pipe(Command.withDescription("verify a UserSig (exits 1 with the reason when it is not valid)"))
