@@ -22,9 +22,6 @@ export interface SignerOptions {
   readonly capacity: number
 }
 
-/** The service shape. @internal */
-export type SignerService = UserSigner.Service
-
 interface Entry {
   /** Prebuilt success, so the cached path allocates nothing. */
   readonly result: Effect.Effect<Redacted.Redacted<string>>
@@ -50,7 +47,7 @@ export const validate = (options: SignerOptions): UserSigError | undefined =>
 export const makeWith = (
   options: SignerOptions,
   signFn: (options: UserSig.SignOptions) => Effect.Effect<string, UserSigError>
-): Effect.Effect<SignerService, UserSigError> =>
+): Effect.Effect<UserSigner.Service, UserSigError> =>
   Effect.suspend(() => {
     const invalid = validate(options)
     if (invalid !== undefined) return Effect.fail(invalid)
@@ -106,5 +103,5 @@ export const makeWith = (
         cache.delete(identifier)
       })
 
-    return Effect.succeed<SignerService>({ sdkAppId, identifier: admin, expireSeconds, sign, invalidate })
+    return Effect.succeed<UserSigner.Service>({ sdkAppId, identifier: admin, expireSeconds, sign, invalidate })
   })
