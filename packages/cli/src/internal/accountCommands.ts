@@ -21,6 +21,7 @@ import { type Subcommand, UsageError } from "./errors.js"
 import { errorView, printValue, type Row } from "./output.js"
 
 const accountArgs = Args.text({ name: "account" }).pipe(Args.atLeast(1))
+const userIdRule = "1 to 32 bytes of A-Z a-z 0-9 _ -"
 
 /** Valid accounts go to `call` in requests of at most 100; invalid ones fail as items without being sent. */
 const perAccount = <E, R>(
@@ -35,7 +36,7 @@ const perAccount = <E, R>(
       else {
         rows.set(account, {
           account,
-          error: { tag: "InvalidAccount", code: 0, info: "a UserID is 1 to 32 bytes of A-Z a-z 0-9 _ -" }
+          error: { tag: "InvalidAccount", code: 0, info: `a UserID is ${userIdRule}` }
         })
       }
     }
@@ -63,47 +64,49 @@ const resultRows = <R extends { readonly userId: string; readonly resultCode: nu
   })
 }
 
-const accountImport = Command.make("import", { ...connection.options, accounts: accountArgs }, (o) =>
-  Effect.gen(function* () {
-    const client = yield* TimClient.TimClient
-    const rows = yield* perAccount(o.accounts, (batch) =>
-      Effect.map(client.call(MultiAccountImport.api, { accounts: batch }), (response) => {
-        const failed = new Set(response.failAccounts)
-        return batch.map(
-          (account): Row =>
-            failed.has(account)
-              ? { account, error: { tag: "ImportFailed", code: 0, info: "listed in FailAccounts" } }
-              : { account, outcome: "Imported" }
-        )
-      })
-    )
-    return yield* finish(o.json, rows)
-  }).pipe(withConnection(o))
-).pipe(Command.withDescription("import accounts (idempotent): ACCOUNT…"))
+/** An `ACCOUNT…` command: the accounts sent in requests of at most 100 through `call`, their rows printed. */
+const accountCommand = <Name extends string, E>(
+  name: Name,
+  description: string,
+  call: (
+    client: TimClient.TimClient.Service,
+    batch: Arr.NonEmptyReadonlyArray<Fields.UserId>
+  ) => Effect.Effect<ReadonlyArray<Row>, E>
+) =>
+  Command.make(name, { ...connection.options, accounts: accountArgs }, (o) =>
+    Effect.gen(function* () {
+      const client = yield* TimClient.TimClient
+      const rows = yield* perAccount(o.accounts, (batch) => call(client, batch))
+      return yield* finish(o.json, rows)
+    }).pipe(withConnection(o))
+  ).pipe(Command.withDescription(description))
 
-const accountCheck = Command.make("check", { ...connection.options, accounts: accountArgs }, (o) =>
-  Effect.gen(function* () {
-    const client = yield* TimClient.TimClient
-    const rows = yield* perAccount(o.accounts, (batch) =>
-      Effect.map(client.call(AccountCheck.api, { checkItems: batch.map((userId) => ({ userId })) }), (response) =>
-        resultRows(batch, response.resultItems, (r) => r.accountStatus ?? "Unknown")
-      )
+const accountImport = accountCommand("import", "import accounts (idempotent): ACCOUNT…", (client, batch) =>
+  Effect.map(client.call(MultiAccountImport.api, { accounts: batch }), (response) => {
+    const failed = new Set(response.failAccounts)
+    return batch.map(
+      (account): Row =>
+        failed.has(account)
+          ? { account, error: { tag: "ImportFailed", code: 0, info: "listed in FailAccounts" } }
+          : { account, outcome: "Imported" }
     )
-    return yield* finish(o.json, rows)
-  }).pipe(withConnection(o))
-).pipe(Command.withDescription("check whether accounts are imported: ACCOUNT… (outcome Imported or NotImported)"))
+  })
+)
 
-const accountDelete = Command.make("delete", { ...connection.options, accounts: accountArgs }, (o) =>
-  Effect.gen(function* () {
-    const client = yield* TimClient.TimClient
-    const rows = yield* perAccount(o.accounts, (batch) =>
-      Effect.map(client.call(AccountDelete.api, { deleteItems: batch.map((userId) => ({ userId })) }), (response) =>
-        resultRows(batch, response.resultItems, () => "Deleted")
-      )
+const accountCheck = accountCommand(
+  "check",
+  "check whether accounts are imported: ACCOUNT… (outcome Imported or NotImported)",
+  (client, batch) =>
+    Effect.map(client.call(AccountCheck.api, { checkItems: batch.map((userId) => ({ userId })) }), (response) =>
+      resultRows(batch, response.resultItems, (r) => r.accountStatus ?? "Unknown")
     )
-    return yield* finish(o.json, rows)
-  }).pipe(withConnection(o))
-).pipe(Command.withDescription("delete accounts: ACCOUNT…"))
+)
+
+const accountDelete = accountCommand("delete", "delete accounts: ACCOUNT…", (client, batch) =>
+  Effect.map(client.call(AccountDelete.api, { deleteItems: batch.map((userId) => ({ userId })) }), (response) =>
+    resultRows(batch, response.resultItems, () => "Deleted")
+  )
+)
 
 /** `tim account`. */
 export const account: Subcommand<"account"> = Command.make("account").pipe(
@@ -134,7 +137,7 @@ const setAllowType = Command.make(
       const [accountId, choice] = o.args
       if (!Fields.isUserId(accountId)) {
         return yield* new UsageError({
-          message: `invalid account ${JSON.stringify(accountId)}: 1 to 32 bytes of A-Z a-z 0-9 _ -`
+          message: `invalid account ${JSON.stringify(accountId)}: ${userIdRule}`
         })
       }
       const value = allowTypes[choice]
