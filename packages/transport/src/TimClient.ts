@@ -205,7 +205,7 @@ export const withTimeout: {
  * @since 0.1.0
  */
 export const retrySchedule = (policy?: Partial<RetryPolicy>): Schedule.Schedule<number> => {
-  const resolved = Either.getOrElse(retry.resolve(policy), () => retry.resolve()) as retry.Resolved
+  const resolved = Either.getOrElse(retry.resolve(policy), () => retry.resolvedDefaults)
   return Schedule.exponential(Duration.millis(resolved.baseMillis), resolved.factor).pipe(
     Schedule.modifyDelayEffect((_, delay) =>
       Effect.map(Random.next, (r) => Duration.millis(retry.jitteredDelay(Duration.toMillis(delay), 1, 0, r)))

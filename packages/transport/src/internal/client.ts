@@ -75,7 +75,7 @@ const codecOf = (schema: Schema.Schema.AnyNoContext): Codec => {
 const decodeEnvelope = withFastPath(
   fastCodec.compile(Envelope.Envelope.ast, true),
   Schema.decodeUnknownEither(Envelope.Envelope)
-)
+) as (u: unknown) => Either.Either<Envelope.Envelope, ParseResult.ParseError>
 
 interface Compiled {
   readonly path: string
@@ -180,8 +180,8 @@ export const makeCall = (
     if (Either.isLeft(envelope)) {
       return Either.left(transportError(c, "ResponseMismatch", `envelope: ${formatParseError(envelope.left)}`))
     }
-    if (Envelope.isFailure(envelope.right as Envelope.Envelope)) {
-      const { ErrorCode: code, ErrorInfo: info } = envelope.right as Envelope.Envelope
+    if (Envelope.isFailure(envelope.right)) {
+      const { ErrorCode: code, ErrorInfo: info } = envelope.right
       return Either.left(TimError.fromCode(code, regionCodes.has(code) ? `${info} (client calls ${where})` : info))
     }
     const response = c.response.decode(json)

@@ -54,6 +54,9 @@ export const resolve = (
   )
 }
 
+/** {@link defaults}, resolved. */
+export const resolvedDefaults: Resolved = Either.getOrThrow(resolve())
+
 /** Exponential backoff with full jitter: a uniform delay in [0, base × factor^retry), `random` in [0, 1). */
 export const jitteredDelay = (baseMillis: number, factor: number, retry: number, random: number): number =>
   Math.floor(baseMillis * factor ** retry * random)
