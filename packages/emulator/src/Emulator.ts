@@ -8,12 +8,11 @@
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { type Enums, Fields, Limits } from "@effect-tim/schema"
-import { Console, Context, Effect, Either, Layer, Redacted, Schedule, Schema, type Scope } from "effect"
+import { Console, Context, Effect, Either, Layer, Redacted, Schedule, type Scope } from "effect"
 import { EmulatorError } from "./EmulatorError.js"
 import * as accounts from "./internal/accounts.js"
 import * as Auth from "./internal/auth.js"
 import * as blocklist from "./internal/blocklist.js"
-import { describe } from "./internal/decode.js"
 import * as FaultState from "./internal/faults.js"
 import * as friends from "./internal/friends.js"
 import type { Config, Route } from "./internal/handler.js"
@@ -178,10 +177,7 @@ const checkOptions = (options: Options): EmulatorError | undefined => {
   return undefined
 }
 
-const decodeFaults = (input: unknown): Either.Either<Partial<Faults>, EmulatorError> =>
-  Schema.decodeUnknownEither(model.FaultsPatch)(input).pipe(
-    Either.mapLeft((error) => new EmulatorError({ reason: "InvalidFaults", message: describe(error) }))
-  )
+const invalidFaults = (message: string) => new EmulatorError({ reason: "InvalidFaults", message })
 
 /**
  * Starts an emulator on the given `HttpServer`-less Node server: validates the options, loads the state file,
@@ -193,7 +189,7 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
   Effect.gen(function* () {
     const invalid = checkOptions(options)
     if (invalid !== undefined) return yield* invalid
-    const initialFaults = yield* decodeFaults(options.faults ?? {})
+    const initialFaults = yield* Either.mapLeft(Server.decodeFaults(options.faults ?? {}), invalidFaults)
     const stateFile = options.stateFile
     const state = (stateFile === undefined ? undefined : yield* Persistence.load(stateFile)) ?? empty()
     const clock = yield* Effect.clock
@@ -273,12 +269,7 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
     return Emulator.of({
       baseUrl,
       setFaults: (faults) =>
-        Effect.suspend(() => {
-          const applied = Server.applyFaults(rt, faults)
-          return Either.isLeft(applied)
-            ? Effect.fail(new EmulatorError({ reason: "InvalidFaults", message: applied.left }))
-            : Effect.void
-        }),
+        Effect.suspend(() => Server.applyFaults(rt, faults)).pipe(Effect.mapError(invalidFaults), Effect.asVoid),
       reset: Effect.sync(() => Server.resetState(rt)),
       snapshot: Effect.sync(() => toSnapshot(rt.state)),
       save: saveIfChanged(true)

@@ -128,6 +128,16 @@ layer(Emulator.layerTest({ defaultAllowType: "AllowType_Type_AllowAny" }), { exc
       })
     )
 
+    it.effect("fault settings given at start pass the same check (a bad share or an unknown key: InvalidFaults)", () =>
+      Effect.gen(function* () {
+        for (const faults of [{ drop: -0.5 }, { chaos: 1 } as Partial<Emulator.Faults>]) {
+          const error = yield* Effect.flip(Effect.scoped(Emulator.make({ ...Emulator.testDefaults, faults })))
+          assert.strictEqual(error.reason, "InvalidFaults", JSON.stringify(faults))
+          assert.include(error.message, Object.keys(faults)[0]!)
+        }
+      })
+    )
+
     it.effect("GET /_emulator/state returns the snapshot; POST /_emulator/reset empties it", () =>
       Effect.gen(function* () {
         const [a, b] = ids(2)

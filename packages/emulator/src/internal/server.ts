@@ -201,13 +201,18 @@ const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => 
   return respond(Object.assign(result, Envelope.ok))
 }
 
+const decodePatch = Schema.decodeUnknownEither(FaultsPatch, { onExcessProperty: "error" })
+
+/** Validates a fault patch (at start, `setFaults` and `POST /_emulator/faults` alike); the error says what is wrong. */
+export const decodeFaults = (input: unknown): Either.Either<Partial<Faults.FaultState["current"]>, string> =>
+  Either.mapLeft(decodePatch(input), describe)
+
 /** Validates and applies a fault patch; the error says which field is wrong. */
-export const applyFaults = (rt: Runtime, input: unknown): Either.Either<Faults.FaultState["current"], string> => {
-  const decoded = Schema.decodeUnknownEither(FaultsPatch)(input, { onExcessProperty: "error" })
-  if (Either.isLeft(decoded)) return Either.left(describe(decoded.left))
-  Faults.update(rt.faults, decoded.right)
-  return Either.right(rt.faults.current)
-}
+export const applyFaults = (rt: Runtime, input: unknown): Either.Either<Faults.FaultState["current"], string> =>
+  Either.map(decodeFaults(input), (patch) => {
+    Faults.update(rt.faults, patch)
+    return rt.faults.current
+  })
 
 /** Empties the state (accounts and everything that hangs off them). */
 export const resetState = (rt: Runtime): void => {
