@@ -56,10 +56,9 @@ export interface FailuresFile {
 export const open = (path: string): Effect.Effect<FailuresFile, PlatformError, FileSystem.FileSystem | Scope.Scope> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    const size = (yield* fs.exists(path)) ? (yield* fs.stat(path)).size : (BigInt(0) as FileSystem.Size)
     const file = yield* fs.open(path, { flag: "a" })
     const encoder = new TextEncoder()
-    if (Number(size) === 0) yield* file.writeAll(encoder.encode(header))
+    if (Number((yield* file.stat).size) === 0) yield* file.writeAll(encoder.encode(header))
     return {
       write: (failures) =>
         failures.length === 0

@@ -85,6 +85,11 @@ describe("Failures", () => {
         fs.readFileSync(file, "utf8"),
         'from,to,code,tag,info\nalice,bob,30001,InvalidParameters,"bad, ""very"""\nalice,carol,30001,InvalidParameters,\n'
       )
+      // An existing empty file gets the header too.
+      const empty = tmpFile("empty.csv")
+      fs.writeFileSync(empty, "")
+      yield* provide(Effect.flatMap(Failures.open(empty), (f) => f.write([failure])))
+      assert.match(fs.readFileSync(empty, "utf8"), /^from,to,code,tag,info\nalice,bob,30001,/)
     })
   )
 })

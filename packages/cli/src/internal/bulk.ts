@@ -12,11 +12,8 @@ import { ItemsFailed, UsageError } from "./errors.js"
 import { type ErrorView, errorView, isFailed, makeSink, printRows, type Row, Tally } from "./output.js"
 import * as Progress from "./progress.js"
 
-/** What a batch call of `Friends` returns. */
-export type Batch<A, E> = Friends.BatchResult<A, E>
-
 /** The rows of one batch result for `from`, with `render` naming each success. */
-export const rowsOf = <A, E>(from: string, result: Batch<A, E>, render: (a: A) => unknown): Array<Row> =>
+export const rowsOf = <A, E>(from: string, result: Friends.BatchResult<A, E>, render: (a: A) => unknown): Array<Row> =>
   result.items.map((item) =>
     Either.match(item.result, {
       onLeft: (error): Row => ({ from, to: item.toAccount, error: errorView(error) }),
