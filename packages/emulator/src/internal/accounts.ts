@@ -57,7 +57,7 @@ const encodeMulti = wire(MultiAccountImport.Response)
 
 const multiAccountImport: Handler = (body, ctx) => {
   const raw = itemArray(body, "Accounts", Limits.maxAccountItems, invalidCode)
-  if (raw === undefined || raw instanceof Failure) return raw ?? illegal("Accounts is missing")
+  if (raw instanceof Failure) return raw
   const failAccounts: Array<string> = []
   for (const entry of raw) {
     if (typeof entry !== "string" || userIdProblem(entry) !== undefined || itemFault(ctx) !== undefined) {
@@ -75,7 +75,7 @@ const forEachUser = (
   each: (userId: string) => { ResultCode: number; ResultInfo: string; AccountStatus?: "Imported" | "NotImported" }
 ) => {
   const raw = itemArray(body, key, Limits.maxAccountItems, invalidCode)
-  if (raw === undefined || raw instanceof Failure) return raw ?? illegal(`${key} is missing`)
+  if (raw instanceof Failure) return raw
   return raw.map((entry) => {
     const userId = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).UserID : undefined
     if (typeof userId !== "string")
@@ -135,7 +135,7 @@ const portraitGet: Handler = (body, ctx) => {
   const env = getEnvelope(body)
   if (env instanceof Invalid) return illegal(env.message)
   const raw = itemArray(body, "To_Account", Limits.maxAccountItems, invalidCode)
-  if (raw === undefined || raw instanceof Failure) return raw ?? illegal("To_Account is missing")
+  if (raw instanceof Failure) return raw
   const failed: Array<string> = []
   const userProfileItems = raw.map((entry): Wire => {
     const toAccount = typeof entry === "string" ? entry : ""

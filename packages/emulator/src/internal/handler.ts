@@ -96,11 +96,9 @@ export const itemArray = (
   body: Record<string, unknown>,
   key: string,
   max: number,
-  code: number = TimError.InvalidParameters.code,
-  required = true
-): ReadonlyArray<unknown> | Failure | undefined => {
+  code: number = TimError.InvalidParameters.code
+): ReadonlyArray<unknown> | Failure => {
   const value = body[key]
-  if (value === undefined && !required) return undefined
   if (!Array.isArray(value)) return new Failure(code, `${key}: expected an array`)
   if (value.length === 0) return new Failure(code, `${key}: expected at least 1 item`)
   if (value.length > max) return new Failure(code, `${key}: at most ${max} items per request (got ${value.length})`)
@@ -114,12 +112,10 @@ export const itemArray = (
 export const accountArray = (
   body: Record<string, unknown>,
   key: string,
-  max: number,
-  code: number = TimError.InvalidParameters.code,
-  required = true
-): ReadonlyArray<string> | Failure | undefined => {
-  const items = itemArray(body, key, max, code, required)
-  if (items === undefined || items instanceof Failure) return items
+  max: number
+): ReadonlyArray<string> | Failure => {
+  const items = itemArray(body, key, max)
+  if (items instanceof Failure) return items
   for (let i = 0; i < items.length; i++) {
     if (typeof items[i] !== "string") return new Failure(TimError.AccountNotString.code, `${key}.${i} must be a string`)
   }
@@ -227,7 +223,7 @@ export const forEachTarget = (
   write?: ItemWriter
 ): Results | Failure => {
   const targets = accountArray(body, "To_Account", max)
-  if (targets === undefined || targets instanceof Failure) return targets ?? invalid("To_Account is missing")
+  if (targets instanceof Failure) return targets
   const results = new Results(write)
   for (const toAccount of targets) {
     const problem = userIdProblem(toAccount)
@@ -295,7 +291,7 @@ export const forEachItem = <A extends { readonly toAccount: string }>(
   apply: (item: A) => Outcome
 ): Results | Failure => {
   const raw = itemArray(body, key, max)
-  if (raw === undefined || raw instanceof Failure) return raw ?? invalid(`${key} is missing`)
+  if (raw instanceof Failure) return raw
   const results = new Results()
   for (const entry of raw) {
     const item = decode(entry)
