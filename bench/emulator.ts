@@ -129,7 +129,7 @@ const program = Effect.gen(function* () {
     )
   })
   if (errors > 0) console.log(`(${errors} failed requests)`)
-  // Each round measures the three back to back, so a round's ratio is less exposed to the machine's load
+  // Each round measures the four back to back, so a round's ratio is less exposed to the machine's load
   // changing between rounds than the ratio of medians.
   const paired = median(samples[0]!.map((x, round) => x / samples[1]![round]!))
   console.log(`emulator / minimal Effect route: ${(emu / eff).toFixed(2)}x (goal >= 0.6x)`)
