@@ -20,7 +20,7 @@ export interface Rejection {
 const reject = (cls: { readonly code: number }, info: string): Rejection => ({ code: cls.code, info })
 
 /** The UserSig failure reasons mapped to the REST codes (spec §8). */
-export const codeOfReason = (reason: UserSigError.Reason): number => {
+const codeOfReason = (reason: UserSigError.Reason): number => {
   switch (reason) {
     case "SdkAppIdMismatch":
       return TimError.UserSigSdkAppIdMismatch.code

@@ -76,12 +76,12 @@ export interface Route {
 export const invalid = (info: string): Failure => new Failure(TimError.InvalidParameters.code, info)
 
 /** `From_Account` must name an imported account (else 30003 for the whole request). */
-export const fromAccount = (ctx: Ctx, userId: string): Account | Failure =>
+const fromAccount = (ctx: Ctx, userId: string): Account | Failure =>
   ctx.state.accounts.get(userId) ??
   new Failure(TimError.AccountNotFound.code, `From_Account ${JSON.stringify(userId)} has not been imported`)
 
 /** `From_Account` that is present but not a string answers 60015, like the real service. */
-export const accountNotString = (body: Record<string, unknown>, key: string): Failure | undefined => {
+const accountNotString = (body: Record<string, unknown>, key: string): Failure | undefined => {
   const value = body[key]
   return value !== undefined && typeof value !== "string"
     ? new Failure(TimError.AccountNotString.code, `${key} must be a string`)
@@ -109,11 +109,7 @@ export const itemArray = (
  * A `To_Account`-style array of UserIDs: each entry must be a string (else 60015 for the whole request); entries
  * that are strings but not valid UserIDs are reported per item by the caller.
  */
-export const accountArray = (
-  body: Record<string, unknown>,
-  key: string,
-  max: number
-): ReadonlyArray<string> | Failure => {
+const accountArray = (body: Record<string, unknown>, key: string, max: number): ReadonlyArray<string> | Failure => {
   const items = itemArray(body, key, max)
   if (items instanceof Failure) return items
   for (let i = 0; i < items.length; i++) {
@@ -129,9 +125,9 @@ export const userIdProblem = (s: string): string | undefined =>
     : `a UserID must be 1 to 32 characters of A-Z a-z 0-9 _ - (got ${JSON.stringify(s.length > 64 ? `${s.slice(0, 64)}…` : s)})`
 
 /** The `To_Account` of a raw item, for echoing it in a per-item failure. */
-export const rawToAccount = (raw: unknown, key = "To_Account"): string => {
+const rawToAccount = (raw: unknown): string => {
   if (typeof raw !== "object" || raw === null) return ""
-  const value = (raw as Record<string, unknown>)[key]
+  const value = (raw as Record<string, unknown>).To_Account
   return typeof value === "string" ? value : ""
 }
 

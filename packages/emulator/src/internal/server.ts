@@ -123,7 +123,7 @@ const parseBody = (bytes: Buffer): Record<string, unknown> | string => {
  * is asynchronous (latency, a UserSig not verified yet), because this path is the
  * emulator's throughput.
  */
-export const apiHandler = (rt: Runtime) =>
+const apiHandler = (rt: Runtime) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
     const latency = rt.faults.current.latencyMs
     return latency > 0 ? Effect.zipRight(Effect.sleep(latency), handle(rt, request)) : handle(rt, request)
