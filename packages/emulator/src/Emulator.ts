@@ -8,7 +8,7 @@
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { type Enums, Fields, Limits } from "@effect-tim/schema"
-import { Console, Context, Effect, Either, Layer, Redacted, Schedule, type Scope } from "effect"
+import { Console, Context, Effect, Either, Layer, Redacted, Schedule, Schema, type Scope } from "effect"
 import { EmulatorError } from "./EmulatorError.js"
 import * as accounts from "./internal/accounts.js"
 import * as Auth from "./internal/auth.js"
@@ -140,7 +140,7 @@ const invalidOptions = (message: string) => new EmulatorError({ reason: "Invalid
 
 const positiveInt = (n: number) => Number.isSafeInteger(n) && n > 0
 
-const customTagPattern = /^Tag_SNS_Custom_[A-Za-z]{1,8}$/
+const isCustomTag = Schema.is(Fields.CustomTag)
 
 const checkOptions = (options: Options): EmulatorError | undefined => {
   if (!positiveInt(options.sdkAppId))
@@ -162,8 +162,10 @@ const checkOptions = (options: Options): EmulatorError | undefined => {
     return invalidOptions(`rateLimit must be a non-negative integer (0 = unlimited), got ${options.rateLimit}`)
   }
   for (const tag of options.customFriendTags ?? []) {
-    if (!customTagPattern.test(tag)) {
-      return invalidOptions(`custom friend tag ${JSON.stringify(tag)} must be "Tag_SNS_Custom_" and 1 to 8 letters`)
+    if (!isCustomTag(tag)) {
+      return invalidOptions(
+        `custom friend tag ${JSON.stringify(tag)} must be "Tag_SNS_Custom_" and 1 to ${Limits.maxCustomTagKeywordBytes} letters`
+      )
     }
   }
   for (const [name, value] of Object.entries(options.limits ?? {})) {

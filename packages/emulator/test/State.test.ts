@@ -139,6 +139,10 @@ describe("state file", () => {
         const error = yield* Effect.flip(Emulator.make({ ...Emulator.testDefaults, admins: ["bad admin"] }))
         assert.strictEqual(error.reason, "InvalidOptions")
         assert.notInclude(error.message, "effect-tim-test-secret")
+        for (const tag of ["Tag_SNS_Custom_", "Tag_SNS_Custom_Toolonger", "Tag_SNS_Custom_x1", "Tag_SNS_IM_Remark"]) {
+          const bad = yield* Effect.flip(Emulator.make({ ...Emulator.testDefaults, customFriendTags: [tag] }))
+          assert.deepStrictEqual([bad.reason, bad.message.includes(tag)], ["InvalidOptions", true], tag)
+        }
         const taken = yield* Emulator.make({ ...Emulator.testDefaults })
         const port = Number(new URL(taken.baseUrl).port)
         const listen = yield* Effect.flip(Emulator.make({ ...Emulator.testDefaults, port }))
