@@ -96,11 +96,10 @@ export const removeFriend = (owner: Account, to: string): boolean => {
 
 /** Ensures the named lists exist on an account; false (and nothing changed) when that would exceed `max`. */
 export const ensureLists = (account: Account, names: ReadonlyArray<string>, max: number): boolean => {
-  let missing = 0
-  for (const name of new Set(names)) if (!account.lists.includes(name)) missing++
-  if (missing === 0) return true
-  if (account.lists.length + missing > max) return false
-  for (const name of new Set(names)) if (!account.lists.includes(name)) account.lists.push(name)
+  const missing = [...new Set(names)].filter((name) => !account.lists.includes(name))
+  if (missing.length === 0) return true
+  if (account.lists.length + missing.length > max) return false
+  account.lists.push(...missing)
   account.seq.group++
   return true
 }
