@@ -13,9 +13,10 @@ import {
   page,
   quote,
   type Route,
-  sns
+  sns,
+  written
 } from "./handler.js"
-import { removeFriend, touch } from "./state.js"
+import { removeFriend } from "./state.js"
 
 const invalidCode = TimError.InvalidParameters.code
 
@@ -35,9 +36,7 @@ const blocklistAdd = sns(BlocklistAdd.Request.omit("toAccounts"), (_env, from, b
     to.pendingOut.delete(from.userId)
     return [0, ""]
   })
-  if (results instanceof Failure) return results
-  touch(ctx.state)
-  return results.answer()
+  return written(ctx, results)
 })
 
 const blocklistDelete = sns(BlocklistDelete.Request.omit("toAccounts"), (_env, from, body, ctx) => {
@@ -50,9 +49,7 @@ const blocklistDelete = sns(BlocklistDelete.Request.omit("toAccounts"), (_env, f
     from.seq.block++
     return [0, ""]
   })
-  if (results instanceof Failure) return results
-  touch(ctx.state)
-  return results.answer()
+  return written(ctx, results)
 })
 
 const encodeGet = wire(BlocklistGet.Response)

@@ -29,7 +29,8 @@ import {
   type Route,
   sns,
   unknownTag,
-  type Wire
+  type Wire,
+  written
 } from "./handler.js"
 import { type Account, bumpCustom, bumpStandard, ensureLists, type Friend, removeFriend, touch } from "./state.js"
 
@@ -119,9 +120,7 @@ const friendAdd = sns(FriendAdd.Request.omit("items"), (env, from, body, ctx) =>
   const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, decodeAddItem, (item) =>
     addOne(ctx, from, item, single, force)
   )
-  if (results instanceof Failure) return results
-  touch(ctx.state)
-  return results.answer()
+  return written(ctx, results)
 })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -173,9 +172,7 @@ const friendImport = sns(FriendImport.Request.omit("items"), (_env, from, body, 
   const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, decodeImportItem, (item) =>
     importOne(ctx, from, item)
   )
-  if (results instanceof Failure) return results
-  touch(ctx.state)
-  return results.answer()
+  return written(ctx, results)
 })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -220,9 +217,7 @@ const friendUpdate = sns(FriendUpdate.Request.omit("items"), (_env, from, body, 
   const results = forEachItem(ctx, body, "UpdateItem", Limits.maxItemsPerRequest, decodeUpdateItem, (item) =>
     updateOne(ctx, from, item)
   )
-  if (results instanceof Failure) return results
-  touch(ctx.state)
-  return results.answer()
+  return written(ctx, results)
 })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -236,9 +231,7 @@ const friendDelete = sns(FriendDelete.Request.omit("toAccounts"), (env, from, bo
     if (both) removeFriend(to, from.userId)
     return done
   })
-  if (results instanceof Failure) return results
-  touch(ctx.state)
-  return results.answer()
+  return written(ctx, results)
 })
 
 const encodeDeleteAll = wire(FriendDeleteAll.Response)

@@ -11,7 +11,7 @@ import type { Schema } from "effect"
 import { decoder, Invalid } from "./decode.js"
 import type { FaultState } from "./faults.js"
 import * as Faults from "./faults.js"
-import type { Account, State } from "./state.js"
+import { type Account, type State, touch } from "./state.js"
 
 /** Per-account limits. */
 export interface Limits {
@@ -162,6 +162,13 @@ export class Results {
   answer(key = "ResultItem"): RawJson {
     return new RawJson(this.members(key))
   }
+}
+
+/** A batch write's answer: the results, with the state marked changed (for saving), or the whole-request failure. */
+export const written = (ctx: Ctx, results: Results | Failure): RawJson | Failure => {
+  if (results instanceof Failure) return results
+  touch(ctx.state)
+  return results.answer()
 }
 
 /** `{ Fail_Account }` only when an item failed. */
