@@ -2,7 +2,7 @@
  * Transport benchmark: TimClient vs a bare @effect/platform HttpClient vs raw undici, same requests, same local
  * server, same run (see packages/transport/bench/transport.ts).
  *
- * Run: pnpm exec tsx --conditions=@effect-tim/source bench/transport.ts [requests = 20000] [rounds = 1]
+ * Run: pnpm bench:transport [requests = 20000] [rounds = 1]   (builds, then runs against the packages' dist/)
  */
 import { run } from "../packages/transport/bench/transport.js"
 

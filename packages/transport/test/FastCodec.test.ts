@@ -223,4 +223,19 @@ describe("fastCodec", () => {
       assert.strictEqual(agrees(encode, fullEncode, invalid), "deferred", JSON.stringify(invalid))
     }
   })
+
+  it("checks literal unions of every size, small ones by comparison and large ones by a set", () => {
+    for (const size of [1, 3, 16, 17, 40]) {
+      const literals = Array.from({ length: size }, (_, i) => `Kind_${i}`)
+      const schema = Schema.Literal(...literals)
+      const decode = fastCodec.compile(schema.ast, true)!
+      const full = Schema.decodeUnknownEither(schema)
+      // Fresh strings, as JSON.parse makes them: equal content, not the same string object.
+      for (const literal of literals)
+        assert.strictEqual(agrees(decode, full, JSON.parse(JSON.stringify(literal))), "fast")
+      for (const other of [`Kind_${size}`, "kind_0", "", 0, null, undefined, {}]) {
+        assert.strictEqual(decode(other), fastCodec.Fallback, `${size}: ${String(other)}`)
+      }
+    }
+  })
 })

@@ -81,6 +81,19 @@ describe("TimClient.call", () => {
         randoms.some((r) => r >= 2 ** 31),
         "the upper half of the range is used"
       )
+      // Under the default Random service the client draws from Math.random: the same range, as fresh.
+      const live = yield* against(
+        [checkOk(["bob"])],
+        Effect.forEach(Array.from({ length: 300 }), () => check()),
+        {
+          rateLimit: Number.POSITIVE_INFINITY
+        }
+      )
+      const liveRandoms = live.seen.map((s) => Number(new URL(s.url).searchParams.get("random")))
+      assert.strictEqual(liveRandoms.length, 300)
+      for (const r of liveRandoms) assert.isTrue(Number.isInteger(r) && r >= 0 && r <= 4294967295, String(r))
+      assert.isAbove(new Set(liveRandoms).size, 295)
+      assert.isTrue(liveRandoms.some((r) => r >= 2 ** 31) && liveRandoms.some((r) => r < 2 ** 31))
     })
   )
 

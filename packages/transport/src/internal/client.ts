@@ -97,6 +97,13 @@ const regionCodes: ReadonlySet<number> = new Set([
 /** The class of the default (live) clock, to tell it from `TestClock`. */
 const LiveClock = Clock.make().constructor
 
+let live: Random.Random | undefined
+/**
+ * The default Random service. Calls under it draw `random` from `Math.random` (one Effect step less per attempt);
+ * under any other (`Effect.withRandom`, tests) they draw from that service.
+ */
+const liveRandom = (): Random.Random => (live ??= Effect.runSync(Effect.random))
+
 const transientStatus: ReadonlySet<number> = new Set([502, 503, 504])
 
 const snippet = (text: string): string => {
@@ -207,13 +214,32 @@ export const makeCall = (
   }
 
   interface CallState {
+    readonly c: Compiled
+    readonly span: Tracer.Span
     attempts: number
     random: number
     status: number | undefined
-    /** The fiber's Random service, read once per call. */
-    readonly rng: Random.Random
+    /** The fiber's Random service when it is not the live default (tests seed it); `undefined`: `Math.random`. */
+    readonly rng: Random.Random | undefined
     /** Whether the clock is the live one (see `timed`). */
     readonly live: boolean
+  }
+
+  /** Records the outcome on the call's span: the last attempt's redacted URL, status and result. */
+  const annotate = (state: CallState, error: AttemptError | undefined): void => {
+    const span = state.span
+    span.attribute("tim.attempts", state.attempts)
+    if (state.attempts > 0) span.attribute("url.full", `${state.c.redactedPrefix}${state.random}&contenttype=json`)
+    if (state.status !== undefined) span.attribute("http.response.status_code", state.status)
+    if (error === undefined) span.attribute("tim.result_code", 0)
+    else if (error._tag === "TransportError") span.attribute("tim.transport_error", error.reason)
+    else span.attribute("tim.result_code", error.code)
+  }
+
+  /** The call's final failure, recorded on its span. */
+  const failed = (state: CallState, error: AttemptError): Effect.Effect<never, AttemptError> => {
+    annotate(state, error)
+    return Effect.fail(error)
   }
 
   /** One HTTP exchange through `http`: send, read the body, interpret it. */
@@ -229,7 +255,11 @@ export const makeCall = (
         state.status = response.status
         return Effect.matchEffect(response.text, {
           onFailure: (e) => Effect.fail(fromHttpError(c, e)),
-          onSuccess: (text) => interpret(c, response.status, text)
+          onSuccess: (text) => {
+            const result = interpret(c, response.status, text)
+            if (Either.isRight(result)) annotate(state, undefined)
+            return result
+          }
         })
       }
     })
@@ -288,8 +318,8 @@ export const makeCall = (
     const send = Effect.matchEffect(signer.sign(), {
       onFailure: (error) =>
         Effect.fail(transportError(c, "InvalidRequest", `could not sign a UserSig: ${error.message}`)),
-      onSuccess: (sig) =>
-        Effect.flatMap(state.rng.next, (r) => {
+      onSuccess: (sig) => {
+        const send = (r: number) => {
           unwrap(sig)
           state.attempts++
           state.random = Math.min(4294967295, Math.floor(r * 4294967296))
@@ -298,7 +328,9 @@ export const makeCall = (
             { body }
           )
           return timed(c, request, timeout, state)
-        })
+        }
+        return state.rng === undefined ? send(Math.random()) : Effect.flatMap(state.rng.next, send)
+      }
     })
     return unlimited ? send : Effect.zipRight(limiter.acquire(c.limiterKey, settings.rateLimit), send)
   }
@@ -326,33 +358,24 @@ export const makeCall = (
     const loop = (retries: number, resigned: boolean): Effect.Effect<unknown, AttemptError> =>
       Effect.catchAll(attempt(c, body, timeout, state), (error) => {
         const retryClass = classify(error)
-        if (retryClass === "final") return Effect.fail(error)
+        if (retryClass === "final") return failed(state, error)
         if (retryClass === "resign") {
-          return resigned ? Effect.fail(error) : Effect.zipRight(signer.invalidate(), loop(retries, true))
+          return resigned ? failed(state, error) : Effect.zipRight(signer.invalidate(), loop(retries, true))
         }
-        if (policy === undefined || retries + 1 >= policy.maxAttempts) return Effect.fail(error)
-        return Effect.flatMap(state.rng.next, (r) =>
+        if (policy === undefined || retries + 1 >= policy.maxAttempts) return failed(state, error)
+        return Effect.flatMap(state.rng?.next ?? Effect.sync(Math.random), (r) =>
           Effect.clockWith((clock) => {
             const base = retryClass === "backoff" ? policy.backoffBaseMillis : policy.baseMillis
             let delay = retry.jitteredDelay(base, policy.factor, retries, r)
             if (error._tag !== "TransportError") delay = Math.max(delay, TimError.minRetryDelayOf(error.code))
             const elapsed = clock.unsafeCurrentTimeMillis() - startMillis
             return elapsed + delay > policy.maxElapsedMillis
-              ? Effect.fail(error)
+              ? failed(state, error)
               : Effect.zipRight(Effect.sleep(delay), loop(retries + 1, resigned))
           })
         )
       })
     return loop(0, false)
-  }
-
-  const annotate = (span: Tracer.Span, c: Compiled, state: CallState, error: AttemptError | undefined) => {
-    span.attribute("tim.attempts", state.attempts)
-    if (state.attempts > 0) span.attribute("url.full", `${c.redactedPrefix}${state.random}&contenttype=json`)
-    if (state.status !== undefined) span.attribute("http.response.status_code", state.status)
-    if (error === undefined) span.attribute("tim.result_code", 0)
-    else if (error._tag === "TransportError") span.attribute("tim.transport_error", error.reason)
-    else span.attribute("tim.result_code", error.code)
   }
 
   const defaultTimeout = Duration.millis(settings.timeoutMillis)
@@ -380,25 +403,25 @@ export const makeCall = (
       const body = HttpBody.raw(JSON.stringify(encoded.right), { contentType: "application/json" })
       const services = fiber.currentDefaultServices
       const clock = Context.get(services, Clock.Clock)
-      return Effect.useSpan(c.spanName, spanOptions, (span) => {
-        const state: CallState = {
-          attempts: 0,
-          random: 0,
-          status: undefined,
-          rng: Context.get(services, Random.Random),
-          live: clock instanceof LiveClock
-        }
-        return Effect.mapBoth(run(c, body, policy.right, timeout, state, clock.unsafeCurrentTimeMillis()), {
-          onFailure: (error) => {
-            annotate(span, c, state, error)
-            return error
+      const rng = Context.get(services, Random.Random)
+      return Effect.useSpan(c.spanName, spanOptions, (span) =>
+        run(
+          c,
+          body,
+          policy.right,
+          timeout,
+          {
+            c,
+            span,
+            attempts: 0,
+            random: 0,
+            status: undefined,
+            rng: rng === liveRandom() ? undefined : rng,
+            live: clock instanceof LiveClock
           },
-          onSuccess: (value) => {
-            annotate(span, c, state, undefined)
-            return value
-          }
-        })
-      })
+          clock.unsafeCurrentTimeMillis()
+        )
+      )
     }) as Effect.Effect<Api.ResponseOf<A>, CallError<A>>
 
   return { call, resolvePolicy }

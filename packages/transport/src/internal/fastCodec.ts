@@ -58,8 +58,14 @@ const go = (ast: AST.AST, isDecoding: boolean): Compiled => {
     }
     case "Union": {
       if (ast.types.every(AST.isLiteral)) {
-        const literals = new Set<unknown>(ast.types.map((t) => (t as AST.Literal).literal))
-        return (u) => (literals.has(u) ? u : Fallback)
+        const literals = ast.types.map((t) => (t as AST.Literal).literal)
+        // A chain of `===` for the few literals of an enum: a Set would hash every (freshly parsed) string first.
+        if (literals.length <= 16) {
+          const test = literals.map((_, i) => `u === l[${i}]`).join(" || ")
+          return new Function("l", "F", `return (u) => (${test} ? u : F)`)(literals, Fallback) as Fast
+        }
+        const set = new Set<unknown>(literals)
+        return (u) => (set.has(u) ? u : Fallback)
       }
       // Only when exactly one member accepts the input: then the full parser cannot pick another one.
       const members: Array<Fast> = []
