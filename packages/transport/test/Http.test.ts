@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { FriendCheck } from "@effect-tim/schema"
 import { UserSig } from "@effect-tim/usersig"
-import { Effect, Exit, Layer, Redacted } from "effect"
+import { Effect, Exit, FiberRef, Layer, Option, Redacted, Scope } from "effect"
 import { TimClient, TransportError } from "../src/index.js"
 import { checkRequest } from "./fixtures/scripted.js"
 
@@ -100,6 +101,38 @@ describe("TimClient over real HTTP (127.0.0.1)", () => {
           To_Account: ["bob", "carol"],
           CheckType: "CheckResult_Type_Both"
         })
+      })
+    )
+  )
+
+  it.live("leaves the caller's fiber refs and context as they were, after a success and after a failure", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const mark = FiberRef.unsafeMake("outside")
+        const s = yield* server([ok, (_, __, response) => response.writeHead(400).end("no")])
+        const request = HttpClientRequest.get(s.url)
+        const outerScope = yield* Effect.serviceOption(Scope.Scope)
+        for (const expectSuccess of [true, false]) {
+          const [exit, after] = yield* Effect.locally(
+            Effect.all([
+              call(s.url, { retry: false }),
+              Effect.all([
+                FiberRef.get(mark),
+                Effect.serviceOption(Scope.Scope),
+                FiberRef.get(HttpClient.currentTracerDisabledWhen)
+              ])
+            ]),
+            mark,
+            "set by the caller"
+          )
+          assert.strictEqual(Exit.isSuccess(exit), expectSuccess)
+          assert.strictEqual(after[0], "set by the caller")
+          assert.isTrue(
+            Option.isSome(outerScope) && Option.isSome(after[1]) && after[1].value === outerScope.value,
+            "the caller's scope, not an attempt's"
+          )
+          assert.isFalse(after[2](request), "the platform's span is on again for the caller's own requests")
+        }
       })
     )
   )

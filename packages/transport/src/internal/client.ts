@@ -12,7 +12,9 @@ import {
   Effect,
   Either,
   Exit,
+  type FiberId,
   FiberRef,
+  FiberRefs,
   ParseResult,
   Random,
   Redacted,
@@ -104,6 +106,8 @@ let live: Random.Random | undefined
  */
 const liveRandom = (): Random.Random => (live ??= Effect.runSync(Effect.random))
 
+const tracerOff = (): boolean => true
+
 const transientStatus: ReadonlySet<number> = new Set([502, 503, 504])
 
 const snippet = (text: string): string => {
@@ -122,8 +126,9 @@ export const makeCall = (
   http: HttpClient.HttpClient,
   limiter: CallLimiter.Service
 ) => {
-  // The platform's own span records the full URL, usersig included: this client records its own, redacted span.
-  const scopedClient = HttpClient.withScope(HttpClient.withTracerDisabledWhen(http, () => true))
+  // The platform's own span records the full URL, usersig included: this client records its own, redacted span, and
+  // runs each exchange with the platform's span off (see `enter`). `withScope` aborts a request when its scope closes.
+  const scopedClient = HttpClient.withScope(http)
   const identifier = encodeURIComponent(signer.identifier)
   const host = settings.baseUrl.replace(/^https?:\/\//, "")
   const where = settings.region === undefined ? `host ${host}` : `region ${settings.region}, host ${host}`
@@ -268,6 +273,22 @@ export const makeCall = (
     transportError(c, "Timeout", `no answer within ${Duration.format(timeout)}`, state.status)
 
   /**
+   * The fiber refs of one exchange: the platform's span off and the attempt's scope in context. Set in one update and
+   * restored as they were, which costs a third of `Effect.locally` plus `Effect.provideService` (each copies the
+   * fiber's refs twice and wraps the effect in `acquireUseRelease`); nothing in an exchange sets a ref to keep.
+   */
+  const enter = (refs: FiberRefs.FiberRefs, fiberId: FiberId.Runtime, scope: Scope.Scope): FiberRefs.FiberRefs =>
+    FiberRefs.updateManyAs(refs, {
+      entries: [
+        [HttpClient.currentTracerDisabledWhen, [[fiberId, tracerOff]]],
+        [
+          FiberRef.currentContext,
+          [[fiberId, Context.add(FiberRefs.getOrDefault(refs, FiberRef.currentContext), Scope.Scope, scope)]]
+        ]
+      ]
+    })
+
+  /**
    * With the live clock, a timer aborts the request through its scope (the platform aborts a scoped request when
    * its scope closes), which costs a fraction of `Effect.timeout`'s two extra fibers. Under any other clock
    * (`TestClock`) the timeout is `Effect.timeoutFail`, so that tests drive it.
@@ -285,29 +306,43 @@ export const makeCall = (
             timedOut = true
             Effect.runFork(Scope.close(scope, Exit.void))
           }, Duration.toMillis(timeout))
+          let saved: FiberRefs.FiberRefs | undefined
+          const leave = Effect.updateFiberRefs(() => saved!)
           // `Effect.onExit` and `Effect.mapError` in one step: the scope closes (aborting the request) on failure or
           // interruption, and a failure after the timer fired is the timeout.
           return Effect.uninterruptibleMask((restore) =>
-            Effect.matchCauseEffect(
-              restore(Effect.provideService(exchange(scopedClient, c, request, state), Scope.Scope, scope)),
-              {
-                onFailure: (cause) => {
-                  clearTimeout(timer)
-                  const failed = timedOut ? Cause.map(cause, () => timeoutError(c, timeout, state)) : cause
-                  return Effect.zipRight(Scope.close(scope, Exit.failCause(failed)), Effect.failCause(failed))
-                },
-                onSuccess: (value) => {
-                  clearTimeout(timer)
-                  return Effect.succeed(value)
+            Effect.zipRight(
+              Effect.updateFiberRefs((fiberId, refs) => {
+                saved = refs
+                return enter(refs, fiberId, scope)
+              }),
+              // `enter` put the scope in context, which the type of `exchange` cannot see.
+              Effect.matchCauseEffect(
+                restore(exchange(scopedClient, c, request, state) as Effect.Effect<unknown, AttemptError>),
+                {
+                  onFailure: (cause) => {
+                    clearTimeout(timer)
+                    const failed = timedOut ? Cause.map(cause, () => timeoutError(c, timeout, state)) : cause
+                    return Effect.zipRight(
+                      leave,
+                      Effect.zipRight(Scope.close(scope, Exit.failCause(failed)), Effect.failCause(failed))
+                    )
+                  },
+                  onSuccess: (value) => {
+                    clearTimeout(timer)
+                    return Effect.as(leave, value)
+                  }
                 }
-              }
+              )
             )
           )
         })
-      : Effect.timeoutFail(Effect.scoped(exchange(scopedClient, c, request, state)), {
-          duration: timeout,
-          onTimeout: () => timeoutError(c, timeout, state)
-        })
+      : Effect.timeoutFail(
+          Effect.scoped(
+            Effect.locally(exchange(scopedClient, c, request, state), HttpClient.currentTracerDisabledWhen, tracerOff)
+          ),
+          { duration: timeout, onTimeout: () => timeoutError(c, timeout, state) }
+        )
 
   const attempt = (
     c: Compiled,
