@@ -7,14 +7,14 @@
  * requests with 32 in flight. The machine is shared, so they are measured in interleaved rounds (A B C D A B C D
  * ...) and each one's median round is reported.
  *
- * Run: pnpm exec tsx --conditions=@effect-tim/source bench/emulator.ts [seconds per round, default 2] [rounds, default 5]
+ * Run: pnpm bench:emulator [seconds per round, default 2] [rounds, default 5]   (builds, then measures the built dist/)
  */
 
 import { Worker } from "node:worker_threads"
 import { Effect, Layer } from "effect"
 import { bareNodeServer, minimalEffectRoute } from "../packages/emulator/bench/baselines.js"
-import { Emulator } from "../packages/emulator/src/index.js"
-import { UserSig } from "../packages/usersig/src/index.js"
+import { Emulator } from "../packages/emulator/dist/index.js"
+import { UserSig } from "../packages/usersig/dist/index.js"
 
 const seconds = Number(process.argv[2] ?? 2)
 const rounds = Number(process.argv[3] ?? 5)

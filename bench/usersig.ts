@@ -2,7 +2,7 @@
  * UserSig benchmark: our signer against the official `tls-sig-api-v2` in the same process, same inputs,
  * alternating rounds; then where the time of one sign goes, verify throughput and the cached signer's cost.
  *
- * Run: pnpm bench:usersig   (= tsx --conditions=@effect-tim/source bench/usersig.ts)
+ * Run: pnpm bench:usersig   (builds, then = tsx bench/usersig.ts: it measures the built dist/, which users run)
  * Arguments: [rounds = 5] [ops per side per round = 20000], e.g. `pnpm bench:usersig 5 40000`.
  */
 import { createHmac } from "node:crypto"
@@ -10,8 +10,8 @@ import { createRequire } from "node:module"
 import { deflateSync } from "node:zlib"
 import { Clock, Effect, Redacted } from "effect"
 import type { Api as OfficialApi } from "tls-sig-api-v2"
-import { UserSig, UserSigner } from "../packages/usersig/src/index.js"
-import * as codec from "../packages/usersig/src/internal/codec.js"
+import { UserSig, UserSigner } from "../packages/usersig/dist/index.js"
+import * as codec from "../packages/usersig/dist/internal/codec.js"
 
 // The official signer is a devDependency of @effect-tim/usersig, resolved from there.
 const { Api } = createRequire(new URL("../packages/usersig/package.json", import.meta.url))("tls-sig-api-v2") as {
