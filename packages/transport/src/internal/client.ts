@@ -354,7 +354,7 @@ export const makeCall = (
       onFailure: (error) =>
         Effect.fail(transportError(c, "InvalidRequest", `could not sign a UserSig: ${error.message}`)),
       onSuccess: (sig) => {
-        const send = (r: number) => {
+        const sendWith = (r: number) => {
           unwrap(sig)
           state.attempts++
           state.random = Math.min(4294967295, Math.floor(r * 4294967296))
@@ -364,7 +364,7 @@ export const makeCall = (
           )
           return timed(c, request, timeout, state)
         }
-        return state.rng === undefined ? send(Math.random()) : Effect.flatMap(state.rng.next, send)
+        return state.rng === undefined ? sendWith(Math.random()) : Effect.flatMap(state.rng.next, sendWith)
       }
     })
     return unlimited ? send : Effect.zipRight(limiter.acquire(c.limiterKey, settings.rateLimit), send)
