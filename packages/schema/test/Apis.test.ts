@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import * as S from "../src/index.js"
+import { requestSamples as samples } from "./fixtures/samples.js"
 
 // The sample requests and responses of spec §4 and §9: each decodes, and encodes back to the same wire JSON.
 const roundTrip = (schema: Schema.Schema<any, any>, wire: unknown) => {
@@ -11,20 +12,7 @@ const roundTrip = (schema: Schema.Schema<any, any>, wire: unknown) => {
 
 describe("API schemas", () => {
   it("friend_add", () => {
-    const request = roundTrip(S.FriendAdd.Request, {
-      From_Account: "id",
-      AddFriendItem: [
-        {
-          To_Account: "id1",
-          Remark: "remark1",
-          GroupName: "Classmates",
-          AddSource: "AddSource_Type_XXXXXXXX",
-          AddWording: "I'm Test1"
-        }
-      ],
-      AddType: "Add_Type_Both",
-      ForceAddFlags: 1
-    })
+    const request = roundTrip(S.FriendAdd.Request, samples.FriendAdd)
     assert.strictEqual(request.items[0]?.toAccount, "id1")
     const response = Schema.decodeUnknownSync(S.FriendAdd.Response)({
       ResultItem: [
@@ -43,41 +31,12 @@ describe("API schemas", () => {
   })
 
   it("friend_import with custom items and an integer custom value", () => {
-    const request = roundTrip(S.FriendImport.Request, {
-      From_Account: "id",
-      AddFriendItem: [
-        {
-          To_Account: "id1",
-          Remark: "remark1",
-          RemarkTime: 1420000001,
-          GroupName: ["Friends"],
-          AddSource: "AddSource_Type_XXXXXXXX",
-          AddWording: "I'm Test1",
-          AddTime: 1420000001,
-          CustomItem: [
-            { Tag: "Tag_SNS_Custom_XXXX", Value: "Test" },
-            { Tag: "Tag_SNS_Custom_YYYY", Value: 0 }
-          ]
-        }
-      ]
-    })
+    const request = roundTrip(S.FriendImport.Request, samples.FriendImport)
     assert.deepStrictEqual(request.items[0]?.groupNames, ["Friends"])
   })
 
   it("friend_update", () => {
-    roundTrip(S.FriendUpdate.Request, {
-      From_Account: "id",
-      UpdateItem: [
-        {
-          To_Account: "id1",
-          SnsItem: [
-            { Tag: "Tag_SNS_IM_Remark", Value: "remark1" },
-            { Tag: "Tag_SNS_IM_Group", Value: ["group1", "group2"] },
-            { Tag: "Tag_SNS_Custom_Test", Value: "test" }
-          ]
-        }
-      ]
-    })
+    roundTrip(S.FriendUpdate.Request, samples.FriendUpdate)
     const bad = Schema.decodeUnknownEither(S.FriendUpdate.Request)({
       From_Account: "id",
       UpdateItem: [{ To_Account: "id1", SnsItem: [{ Tag: "Tag_SNS_IM_AddSource", Value: "x" }] }]
@@ -86,13 +45,9 @@ describe("API schemas", () => {
   })
 
   it("friend_delete, friend_delete_all, friend_check", () => {
-    roundTrip(S.FriendDelete.Request, {
-      From_Account: "id",
-      To_Account: ["id1", "id2", "id3"],
-      DeleteType: "Delete_Type_Both"
-    })
+    roundTrip(S.FriendDelete.Request, samples.FriendDelete)
     roundTrip(S.FriendDeleteAll.Request, { From_Account: "id" })
-    roundTrip(S.FriendDeleteAll.Request, { From_Account: "id", DeleteType: "Delete_Type_Both" })
+    roundTrip(S.FriendDeleteAll.Request, samples.FriendDeleteAll)
     roundTrip(S.FriendCheck.Request, {
       From_Account: "id",
       To_Account: ["id1", "id2", "id3", "id4", "id5"],
@@ -114,7 +69,7 @@ describe("API schemas", () => {
   })
 
   it("friend_get", () => {
-    roundTrip(S.FriendGet.Request, { From_Account: "id", StartIndex: 0, StandardSequence: 0, CustomSequence: 0 })
+    roundTrip(S.FriendGet.Request, samples.FriendGet)
     const response = Schema.decodeUnknownSync(S.FriendGet.Response)({
       UserDataItem: [
         {
@@ -156,7 +111,7 @@ describe("API schemas", () => {
   })
 
   it("black_list_add, black_list_delete, black_list_check", () => {
-    roundTrip(S.BlocklistAdd.Request, { From_Account: "id", To_Account: ["id1", "id2", "id3"] })
+    roundTrip(S.BlocklistAdd.Request, samples.BlocklistAdd)
     roundTrip(S.BlocklistDelete.Request, { From_Account: "id", To_Account: ["id1", "id2", "id3"] })
     roundTrip(S.BlocklistCheck.Request, {
       From_Account: "id",
@@ -170,7 +125,7 @@ describe("API schemas", () => {
   })
 
   it("black_list_get accepts both sequence spellings and writes Tencent's", () => {
-    roundTrip(S.BlocklistGet.Request, { From_Account: "id", StartIndex: 0, MaxLimited: 30, LastSequence: 12 })
+    roundTrip(S.BlocklistGet.Request, samples.BlocklistGet)
     const sample = {
       BlackListItem: [
         { To_Account: "id1", AddBlackTimeStamp: 1430000001 },
@@ -196,9 +151,9 @@ describe("API schemas", () => {
       GroupName: ["group1", "group2", "group3"],
       To_Account: ["id1", "id2", "id3"]
     })
-    roundTrip(S.GroupDelete.Request, { From_Account: "id", GroupName: ["group1"] })
+    roundTrip(S.GroupDelete.Request, samples.GroupDelete)
     roundTrip(S.GroupGet.Request, { From_Account: "id" })
-    roundTrip(S.GroupGet.Request, { From_Account: "id", NeedFriend: "Need_Friend_Type_Yes", GroupName: ["group1"] })
+    roundTrip(S.GroupGet.Request, samples.GroupGet)
     const lists = Schema.decodeUnknownSync(S.GroupGet.Response)({
       ResultItem: [{ GroupName: "group1", FriendNumber: 1, To_Account: ["friend1"] }],
       CurrentSequence: 2
@@ -211,18 +166,12 @@ describe("API schemas", () => {
   })
 
   it("account and profile APIs", () => {
-    roundTrip(S.AccountImport.Request, { UserID: "test", Nick: "test", FaceUrl: "http://www.qq.com" })
-    roundTrip(S.MultiAccountImport.Request, { Accounts: ["test1", "test2"] })
-    roundTrip(S.AccountCheck.Request, { CheckItem: [{ UserID: "a" }] })
-    roundTrip(S.AccountDelete.Request, { DeleteItem: [{ UserID: "a" }] })
-    roundTrip(S.PortraitSet.Request, {
-      From_Account: "id",
-      ProfileItem: [
-        { Tag: "Tag_Profile_IM_AllowType", Value: "AllowType_Type_AllowAny" },
-        { Tag: "Tag_Profile_IM_Nick", Value: "MyNickName" }
-      ]
-    })
-    roundTrip(S.PortraitGet.Request, { To_Account: ["id1"], TagList: ["Tag_Profile_IM_AllowType"] })
+    roundTrip(S.AccountImport.Request, samples.AccountImport)
+    roundTrip(S.MultiAccountImport.Request, samples.MultiAccountImport)
+    roundTrip(S.AccountCheck.Request, samples.AccountCheck)
+    roundTrip(S.AccountDelete.Request, samples.AccountDelete)
+    roundTrip(S.PortraitSet.Request, samples.PortraitSet)
+    roundTrip(S.PortraitGet.Request, samples.PortraitGet)
     const check = Schema.decodeUnknownSync(S.AccountCheck.Response)({
       ResultItem: [{ UserID: "a", ResultCode: 0, ResultInfo: "", AccountStatus: "Imported" }]
     })

@@ -1,97 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as S from "@effect-tim/schema"
 import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
+import { requestSamples as samples } from "../../schema/test/fixtures/samples.js"
 import * as fastCodec from "../src/internal/fastCodec.js"
 
 fc.configureGlobal({ defaultSizeToMaxWhenMaxSpecified: false })
-
-/** A valid wire request of every API (spec §4 and §9 samples). */
-const requestSamples: ReadonlyArray<readonly [string, unknown]> = [
-  [
-    "FriendAdd",
-    {
-      From_Account: "id",
-      AddFriendItem: [
-        {
-          To_Account: "id1",
-          Remark: "remark1",
-          GroupName: "Classmates",
-          AddSource: "AddSource_Type_XXXXXXXX",
-          AddWording: "I'm Test1"
-        }
-      ],
-      AddType: "Add_Type_Both",
-      ForceAddFlags: 1
-    }
-  ],
-  [
-    "FriendImport",
-    {
-      From_Account: "id",
-      AddFriendItem: [
-        {
-          To_Account: "id1",
-          Remark: "remark1",
-          RemarkTime: 1420000001,
-          GroupName: ["Friends"],
-          AddSource: "AddSource_Type_XXXXXXXX",
-          AddWording: "I'm Test1",
-          AddTime: 1420000001,
-          CustomItem: [
-            { Tag: "Tag_SNS_Custom_XXXX", Value: "Test" },
-            { Tag: "Tag_SNS_Custom_YYYY", Value: 0 }
-          ]
-        }
-      ]
-    }
-  ],
-  [
-    "FriendUpdate",
-    {
-      From_Account: "id",
-      UpdateItem: [
-        {
-          To_Account: "id1",
-          SnsItem: [
-            { Tag: "Tag_SNS_IM_Remark", Value: "remark1" },
-            { Tag: "Tag_SNS_IM_Group", Value: ["group1", "group2"] },
-            { Tag: "Tag_SNS_Custom_Test", Value: "test" }
-          ]
-        }
-      ]
-    }
-  ],
-  ["FriendDelete", { From_Account: "id", To_Account: ["id1", "id2", "id3"], DeleteType: "Delete_Type_Both" }],
-  ["FriendDeleteAll", { From_Account: "id", DeleteType: "Delete_Type_Both" }],
-  ["FriendCheck", { From_Account: "id", To_Account: ["id1", "id2"], CheckType: "CheckResult_Type_Both" }],
-  ["FriendGet", { From_Account: "id", StartIndex: 0, StandardSequence: 0, CustomSequence: 0 }],
-  [
-    "FriendGetList",
-    { From_Account: "UserID_1", To_Account: ["UserID_2"], TagList: ["Tag_Profile_IM_Nick", "Tag_SNS_IM_Remark"] }
-  ],
-  ["BlocklistAdd", { From_Account: "id", To_Account: ["id1", "id2", "id3"] }],
-  ["BlocklistDelete", { From_Account: "id", To_Account: ["id1"] }],
-  ["BlocklistCheck", { From_Account: "id", To_Account: ["id1", "id2"], CheckType: "BlackCheckResult_Type_Both" }],
-  ["BlocklistGet", { From_Account: "id", StartIndex: 0, MaxLimited: 30, LastSequence: 12 }],
-  ["GroupAdd", { From_Account: "id", GroupName: ["group1", "group2"], To_Account: ["id1", "id2"] }],
-  ["GroupDelete", { From_Account: "id", GroupName: ["group1"] }],
-  ["GroupGet", { From_Account: "id", NeedFriend: "Need_Friend_Type_Yes", GroupName: ["group1"] }],
-  ["AccountImport", { UserID: "test", Nick: "test", FaceUrl: "http://www.qq.com" }],
-  ["MultiAccountImport", { Accounts: ["test1", "test2"] }],
-  ["AccountCheck", { CheckItem: [{ UserID: "a" }] }],
-  ["AccountDelete", { DeleteItem: [{ UserID: "a" }] }],
-  [
-    "PortraitSet",
-    {
-      From_Account: "id",
-      ProfileItem: [
-        { Tag: "Tag_Profile_IM_AllowType", Value: "AllowType_Type_AllowAny" },
-        { Tag: "Tag_Profile_IM_Nick", Value: "MyNickName" }
-      ]
-    }
-  ],
-  ["PortraitGet", { To_Account: ["id1"], TagList: ["Tag_Profile_IM_AllowType"] }]
-]
 
 const apis = Object.entries(S).flatMap(([name, mod]) =>
   "api" in mod ? [[name, (mod as { api: S.Api.Any }).api] as const] : []
@@ -131,7 +44,7 @@ describe("fastCodec", () => {
 
   it("matches Effect's parser on valid requests of every API, and takes the fast path for them", () => {
     const covered = new Set<string>()
-    for (const [name, wire] of requestSamples) {
+    for (const [name, wire] of Object.entries(samples)) {
       const api = apis.find(([n]) => n === name)![1]
       const value = Schema.decodeUnknownSync(api.Request)(wire)
       const encode = fastCodec.compile(api.Request.ast, false)!

@@ -13,6 +13,7 @@ import {
   page,
   quote,
   type Route,
+  relationOutcomes,
   sns,
   written
 } from "./handler.js"
@@ -72,6 +73,13 @@ const blocklistGet = sns(BlocklistGet.Request, (request, from, _body, _ctx) => {
 const checkItem: ItemWriter = (toAccount, code, info, relation) =>
   `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? "BlackCheckResult_Type_NO"}","ResultCode":${code},"ResultInfo":${quote(info)}}`
 
+const blockRelation = relationOutcomes<BlocklistCheck.CheckItem["relation"]>({
+  none: "BlackCheckResult_Type_NO",
+  aWithB: "BlackCheckResult_Type_AWithB",
+  bWithA: "BlackCheckResult_Type_BWithA",
+  bothWay: "BlackCheckResult_Type_BothWay"
+})
+
 const blocklistCheck = sns(BlocklistCheck.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.checkType === "BlackCheckResult_Type_Both"
   const results = forEachPeer(
@@ -79,18 +87,7 @@ const blocklistCheck = sns(BlocklistCheck.Request.omit("toAccounts"), (env, from
     body,
     Limits.maxItemsPerRequest,
     "BlackListCheck",
-    (to) => {
-      const forward = from.blocked.has(to.userId)
-      const backward = both && to.blocked.has(from.userId)
-      const relation: BlocklistCheck.CheckItem["relation"] = forward
-        ? backward
-          ? "BlackCheckResult_Type_BothWay"
-          : "BlackCheckResult_Type_AWithB"
-        : backward
-          ? "BlackCheckResult_Type_BWithA"
-          : "BlackCheckResult_Type_NO"
-      return [0, "", relation]
-    },
+    (to) => blockRelation(from.blocked.has(to.userId), both && to.blocked.has(from.userId)),
     checkItem
   )
   return results instanceof Failure ? results : results.answer("BlackListCheckItem")

@@ -27,6 +27,7 @@ import {
   page,
   quote,
   type Route,
+  relationOutcomes,
   sns,
   unknownTag,
   type Wire,
@@ -262,13 +263,12 @@ const friendDeleteAll = sns(FriendDeleteAll.Request, (request, from, _body, ctx)
 const infoItem: ItemWriter = (toAccount, code, info, relation) =>
   `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? "CheckResult_Type_NoRelation"}","ResultCode":${code},"ResultInfo":${quote(info)}}`
 
-/** One outcome per relation, so that checking 1000 targets allocates no tuples. */
-const relationOutcome: Record<FriendCheck.InfoItem["relation"], Outcome> = {
-  CheckResult_Type_NoRelation: [0, "", "CheckResult_Type_NoRelation"],
-  CheckResult_Type_AWithB: [0, "", "CheckResult_Type_AWithB"],
-  CheckResult_Type_BWithA: [0, "", "CheckResult_Type_BWithA"],
-  CheckResult_Type_BothWay: [0, "", "CheckResult_Type_BothWay"]
-}
+const friendRelation = relationOutcomes<FriendCheck.InfoItem["relation"]>({
+  none: "CheckResult_Type_NoRelation",
+  aWithB: "CheckResult_Type_AWithB",
+  bWithA: "CheckResult_Type_BWithA",
+  bothWay: "CheckResult_Type_BothWay"
+})
 
 const friendCheck = sns(FriendCheck.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.checkType === "CheckResult_Type_Both"
@@ -277,18 +277,7 @@ const friendCheck = sns(FriendCheck.Request.omit("toAccounts"), (env, from, body
     body,
     Limits.maxItemsPerRequest,
     "FriendCheck",
-    (to): Outcome => {
-      const forward = from.friends.has(to.userId)
-      const backward = both && to.friends.has(from.userId)
-      const relation: FriendCheck.InfoItem["relation"] = forward
-        ? backward
-          ? "CheckResult_Type_BothWay"
-          : "CheckResult_Type_AWithB"
-        : backward
-          ? "CheckResult_Type_BWithA"
-          : "CheckResult_Type_NoRelation"
-      return relationOutcome[relation]
-    },
+    (to) => friendRelation(from.friends.has(to.userId), both && to.friends.has(from.userId)),
     infoItem
   )
   return results instanceof Failure ? results : results.answer("InfoItem")

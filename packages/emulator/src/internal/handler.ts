@@ -198,6 +198,23 @@ export const invalidField = (tag: string): Failure =>
 export type Outcome = readonly [code: number, info: string, extra?: string]
 
 /**
+ * The outcome of a two-way check (friend_check, black_list_check) from whether A has B and B has A, out of four
+ * prebuilt outcomes, so that checking 1000 targets allocates none.
+ */
+export const relationOutcomes = <R extends string>(relations: {
+  readonly none: R
+  readonly aWithB: R
+  readonly bWithA: R
+  readonly bothWay: R
+}): ((forward: boolean, backward: boolean) => Outcome) => {
+  const none: Outcome = [0, "", relations.none]
+  const aWithB: Outcome = [0, "", relations.aWithB]
+  const bWithA: Outcome = [0, "", relations.bWithA]
+  const bothWay: Outcome = [0, "", relations.bothWay]
+  return (forward, backward) => (forward ? (backward ? bothWay : aWithB) : backward ? bWithA : none)
+}
+
+/**
  * An sns handler: the request decoded with the schema package's schema (30001 naming the problem; 60015 when
  * `From_Account` is not a string), and `From_Account` looked up (30003 when it has not been imported).
  */

@@ -218,9 +218,15 @@ export const makeCall = (
     )
   }
 
+  /** One call: what it sends and how, fixed when it starts, and what its attempts found. */
   interface CallState {
     readonly c: Compiled
     readonly span: Tracer.Span
+    readonly body: HttpBody.HttpBody
+    readonly policy: retry.Resolved | undefined
+    /** Per attempt. */
+    readonly timeout: Duration.Duration
+    readonly startMillis: number
     attempts: number
     random: number
     status: number | undefined
@@ -250,18 +256,17 @@ export const makeCall = (
   /** One HTTP exchange through `http`: send, read the body, interpret it. */
   const exchange = (
     http: HttpClient.HttpClient.With<HttpClientError.HttpClientError, Scope.Scope>,
-    c: Compiled,
     request: HttpClientRequest.HttpClientRequest,
     state: CallState
   ): Effect.Effect<unknown, AttemptError, Scope.Scope> =>
     Effect.matchEffect(http.execute(request), {
-      onFailure: (e) => Effect.fail(fromHttpError(c, e)),
+      onFailure: (e) => Effect.fail(fromHttpError(state.c, e)),
       onSuccess: (response: HttpClientResponse.HttpClientResponse) => {
         state.status = response.status
         return Effect.matchEffect(response.text, {
-          onFailure: (e) => Effect.fail(fromHttpError(c, e)),
+          onFailure: (e) => Effect.fail(fromHttpError(state.c, e)),
           onSuccess: (text) => {
-            const result = interpret(c, response.status, text)
+            const result = interpret(state.c, response.status, text)
             if (Either.isRight(result)) annotate(state, undefined)
             return result
           }
@@ -269,8 +274,8 @@ export const makeCall = (
       }
     })
 
-  const timeoutError = (c: Compiled, timeout: Duration.Duration, state: CallState) =>
-    transportError(c, "Timeout", `no answer within ${Duration.format(timeout)}`, state.status)
+  const timeoutError = (state: CallState) =>
+    transportError(state.c, "Timeout", `no answer within ${Duration.format(state.timeout)}`, state.status)
 
   /**
    * The fiber refs of one exchange: the platform's span off and the attempt's scope in context. Set in one update and
@@ -294,62 +299,62 @@ export const makeCall = (
    * (`TestClock`) the timeout is `Effect.timeoutFail`, so that tests drive it.
    */
   const timed = (
-    c: Compiled,
     request: HttpClientRequest.HttpClientRequest,
-    timeout: Duration.Duration,
     state: CallState
   ): Effect.Effect<unknown, AttemptError> =>
     state.live
-      ? Effect.flatMap(Scope.make(), (scope) => {
-          let timedOut = false
-          const timer = setTimeout(() => {
-            timedOut = true
-            Effect.runFork(Scope.close(scope, Exit.void))
-          }, Duration.toMillis(timeout))
-          let saved: FiberRefs.FiberRefs | undefined
-          const leave = Effect.updateFiberRefs(() => saved!)
-          // `Effect.onExit` and `Effect.mapError` in one step: the scope closes (aborting the request) on failure or
-          // interruption, and a failure after the timer fired is the timeout.
-          return Effect.uninterruptibleMask((restore) =>
-            Effect.zipRight(
-              Effect.updateFiberRefs((fiberId, refs) => {
-                saved = refs
-                return enter(refs, fiberId, scope)
-              }),
-              // `enter` put the scope in context, which the type of `exchange` cannot see.
-              Effect.matchCauseEffect(
-                restore(exchange(scopedClient, c, request, state) as Effect.Effect<unknown, AttemptError>),
-                {
-                  onFailure: (cause) => {
-                    clearTimeout(timer)
-                    const failed = timedOut ? Cause.map(cause, () => timeoutError(c, timeout, state)) : cause
-                    return Effect.zipRight(
-                      leave,
-                      Effect.zipRight(Scope.close(scope, Exit.failCause(failed)), Effect.failCause(failed))
-                    )
-                  },
-                  onSuccess: (value) => {
-                    clearTimeout(timer)
-                    return Effect.as(leave, value)
-                  }
-                }
-              )
-            )
-          )
-        })
+      ? Effect.flatMap(Scope.make(), (scope) => withTimer(request, state, scope))
       : Effect.timeoutFail(
           Effect.scoped(
-            Effect.locally(exchange(scopedClient, c, request, state), HttpClient.currentTracerDisabledWhen, tracerOff)
+            Effect.locally(exchange(scopedClient, request, state), HttpClient.currentTracerDisabledWhen, tracerOff)
           ),
-          { duration: timeout, onTimeout: () => timeoutError(c, timeout, state) }
+          { duration: state.timeout, onTimeout: () => timeoutError(state) }
         )
 
-  const attempt = (
-    c: Compiled,
-    body: HttpBody.HttpBody,
-    timeout: Duration.Duration,
-    state: CallState
+  /** The live clock's exchange: `enter`'s refs, a timer that closes `scope`, and the refs restored at the end. */
+  const withTimer = (
+    request: HttpClientRequest.HttpClientRequest,
+    state: CallState,
+    scope: Scope.CloseableScope
   ): Effect.Effect<unknown, AttemptError> => {
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      Effect.runFork(Scope.close(scope, Exit.void))
+    }, Duration.toMillis(state.timeout))
+    let saved: FiberRefs.FiberRefs | undefined
+    const enterRefs = Effect.updateFiberRefs((fiberId, refs) => {
+      saved = refs
+      return enter(refs, fiberId, scope)
+    })
+    const leave = Effect.updateFiberRefs(() => saved!)
+    // `enter` puts the scope in context, which the type of `exchange` cannot see.
+    const exchanged = exchange(scopedClient, request, state) as Effect.Effect<unknown, AttemptError>
+    // `Effect.onExit` and `Effect.mapError` in one step: the scope closes (aborting the request) on failure or
+    // interruption, and a failure after the timer fired is the timeout.
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.zipRight(
+        enterRefs,
+        Effect.matchCauseEffect(restore(exchanged), {
+          onFailure: (cause) => {
+            clearTimeout(timer)
+            const final = timedOut ? Cause.map(cause, () => timeoutError(state)) : cause
+            return Effect.zipRight(
+              leave,
+              Effect.zipRight(Scope.close(scope, Exit.failCause(final)), Effect.failCause(final))
+            )
+          },
+          onSuccess: (value) => {
+            clearTimeout(timer)
+            return Effect.as(leave, value)
+          }
+        })
+      )
+    )
+  }
+
+  const attempt = (state: CallState): Effect.Effect<unknown, AttemptError> => {
+    const { c } = state
     const send = Effect.matchEffect(signer.sign(), {
       onFailure: (error) =>
         Effect.fail(transportError(c, "InvalidRequest", `could not sign a UserSig: ${error.message}`)),
@@ -360,9 +365,9 @@ export const makeCall = (
           state.random = Math.min(4294967295, Math.floor(r * 4294967296))
           const request = HttpClientRequest.post(
             `${c.prefix}${lastSigEncoded}&random=${state.random}&contenttype=json`,
-            { body }
+            { body: state.body }
           )
-          return timed(c, request, timeout, state)
+          return timed(request, state)
         }
         return state.rng === undefined ? sendWith(Math.random()) : Effect.flatMap(state.rng.next, sendWith)
       }
@@ -382,16 +387,10 @@ export const makeCall = (
     return TimError.retryClassOf(error.code)
   }
 
-  const run = (
-    c: Compiled,
-    body: HttpBody.HttpBody,
-    policy: retry.Resolved | undefined,
-    timeout: Duration.Duration,
-    state: CallState,
-    startMillis: number
-  ): Effect.Effect<unknown, AttemptError> => {
+  const run = (state: CallState): Effect.Effect<unknown, AttemptError> => {
+    const { policy } = state
     const loop = (retries: number, resigned: boolean): Effect.Effect<unknown, AttemptError> =>
-      Effect.catchAll(attempt(c, body, timeout, state), (error) => {
+      Effect.catchAll(attempt(state), (error) => {
         const retryClass = classify(error)
         if (retryClass === "final") return failed(state, error)
         if (retryClass === "resign") {
@@ -403,7 +402,7 @@ export const makeCall = (
             const base = retryClass === "backoff" ? policy.backoffBaseMillis : policy.baseMillis
             let delay = retry.jitteredDelay(base, policy.factor, retries, r)
             if (error._tag !== "TransportError") delay = Math.max(delay, TimError.minRetryDelayOf(error.code))
-            const elapsed = clock.unsafeCurrentTimeMillis() - startMillis
+            const elapsed = clock.unsafeCurrentTimeMillis() - state.startMillis
             return elapsed + delay > policy.maxElapsedMillis
               ? failed(state, error)
               : Effect.zipRight(Effect.sleep(delay), loop(retries + 1, resigned))
@@ -416,12 +415,20 @@ export const makeCall = (
   const defaultTimeout = Duration.millis(settings.timeoutMillis)
   const spanOptions: Tracer.SpanOptions = { kind: "client", captureStackTrace: false }
 
-  const resolvePolicy = (override: Partial<RetryPolicy> | false | undefined) =>
-    override === undefined
-      ? Either.right(settings.retry)
-      : override === false
-        ? Either.right(undefined)
-        : retry.resolve(settings.retryInput, override)
+  // A `withRetry` override is merged and checked once, not on every call made under it.
+  const resolvedOverrides = new WeakMap<Partial<RetryPolicy>, ReturnType<typeof retry.resolve>>()
+  const resolvePolicy = (
+    override: Partial<RetryPolicy> | false | undefined
+  ): Either.Either<retry.Resolved | undefined, readonly [string, string]> => {
+    if (override === undefined) return Either.right(settings.retry)
+    if (override === false) return Either.right(undefined)
+    let resolved = resolvedOverrides.get(override)
+    if (resolved === undefined) {
+      resolved = retry.resolve(settings.retryInput, override)
+      resolvedOverrides.set(override, resolved)
+    }
+    return resolved
+  }
 
   const call = <A extends Api.Any>(api: A, input: Api.RequestOf<A>): Effect.Effect<Api.ResponseOf<A>, CallError<A>> =>
     Effect.withFiberRuntime<unknown, AttemptError>((fiber) => {
@@ -440,22 +447,19 @@ export const makeCall = (
       const clock = Context.get(services, Clock.Clock)
       const rng = Context.get(services, Random.Random)
       return Effect.useSpan(c.spanName, spanOptions, (span) =>
-        run(
+        run({
           c,
+          span,
           body,
-          policy.right,
+          policy: policy.right,
           timeout,
-          {
-            c,
-            span,
-            attempts: 0,
-            random: 0,
-            status: undefined,
-            rng: rng === liveRandom() ? undefined : rng,
-            live: clock instanceof LiveClock
-          },
-          clock.unsafeCurrentTimeMillis()
-        )
+          startMillis: clock.unsafeCurrentTimeMillis(),
+          attempts: 0,
+          random: 0,
+          status: undefined,
+          rng: rng === liveRandom() ? undefined : rng,
+          live: clock instanceof LiveClock
+        })
       )
     }) as Effect.Effect<Api.ResponseOf<A>, CallError<A>>
 
