@@ -327,6 +327,21 @@ layer(layerUnderTest, { excludeTestServices: true })("spec samples", (it) => {
     })
   )
 
+  it.effect("group_add with a malformed To_Account fails as a whole and changes nothing", () =>
+    Effect.gen(function* () {
+      const [id, id1] = ids(2)
+      yield* importAccounts([id, id1])
+      const before = yield* callApi(GroupGet.api, { From_Account: id })
+      for (const toAccount of [id1, [], [123]]) {
+        const failed = yield* call(GroupAdd.api.path, { From_Account: id, GroupName: ["fresh"], To_Account: toAccount })
+        assert.strictEqual(failed.ActionStatus, "FAIL", JSON.stringify(toAccount))
+      }
+      const after = yield* callApi(GroupGet.api, { From_Account: id })
+      assert.deepStrictEqual(after.response.lists, before.response.lists)
+      assert.strictEqual(after.response.currentSequence, before.response.currentSequence)
+    })
+  )
+
   it.effect("group_add, group_get and group_delete samples", () =>
     Effect.gen(function* () {
       const [id, id1, id2, id3] = ids(4)

@@ -18,12 +18,11 @@ import {
   type Ctx,
   Failure,
   failAccount,
-  faultInfo,
   type Handler,
   itemArray,
-  itemFault,
+  itemGuard,
+  type Outcome,
   type Route,
-  userIdProblem,
   type Wire
 } from "./handler.js"
 import { deleteAccount, makeAccount, touch } from "./state.js"
@@ -32,14 +31,14 @@ const invalidCode = TimError.IllegalParameters.code
 const notImported = TimError.UserNotImported.code
 const illegal = (info: string) => new Failure(invalidCode, info)
 
-const importOne = (ctx: Ctx, userId: string, nick?: string, faceUrl?: string): void => {
+/** Imports (or re-imports) an account; `FaceUrl` is accepted and, as nothing here answers it, not kept. */
+const importOne = (ctx: Ctx, userId: string, nick?: string): void => {
   let account = ctx.state.accounts.get(userId)
   if (account === undefined) {
     account = makeAccount(userId, ctx.config.defaultAllowType)
     ctx.state.accounts.set(userId, account)
   }
   if (nick !== undefined) account.nick = nick
-  if (faceUrl !== undefined) account.faceUrl = faceUrl
   touch(ctx.state)
 }
 
@@ -49,7 +48,7 @@ const encodeEmpty = wire(AccountImport.Response)
 const accountImport: Handler = (body, ctx) => {
   const request = importRequest(body)
   if (request instanceof Invalid) return illegal(request.message)
-  importOne(ctx, request.userId, request.nick, request.faceUrl)
+  importOne(ctx, request.userId, request.nick)
   return encodeEmpty({})
 }
 
@@ -60,7 +59,7 @@ const multiAccountImport: Handler = (body, ctx) => {
   if (raw instanceof Failure) return raw
   const failAccounts: Array<string> = []
   for (const entry of raw) {
-    if (typeof entry !== "string" || userIdProblem(entry) !== undefined || itemFault(ctx) !== undefined) {
+    if (typeof entry !== "string" || itemGuard(ctx, entry, invalidCode) !== undefined) {
       failAccounts.push(typeof entry === "string" ? entry : String(entry))
     } else importOne(ctx, entry)
   }
@@ -80,11 +79,10 @@ const forEachUser = (
     const userId = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).UserID : undefined
     if (typeof userId !== "string")
       return { UserID: "", ResultCode: invalidCode, ResultInfo: "UserID must be a string" }
-    const problem = userIdProblem(userId)
-    if (problem !== undefined) return { UserID: userId, ResultCode: invalidCode, ResultInfo: problem }
-    const fault = itemFault(ctx)
-    if (fault !== undefined) return { UserID: userId, ResultCode: fault.code, ResultInfo: faultInfo(fault) }
-    return { UserID: userId, ...each(userId) }
+    const guard = itemGuard(ctx, userId, invalidCode)
+    return guard !== undefined
+      ? { UserID: userId, ResultCode: guard[0], ResultInfo: guard[1] }
+      : { UserID: userId, ...each(userId) }
   })
 }
 
@@ -139,17 +137,14 @@ const portraitGet: Handler = (body, ctx) => {
   const failed: Array<string> = []
   const userProfileItems = raw.map((entry): Wire => {
     const toAccount = typeof entry === "string" ? entry : ""
-    const problem = typeof entry === "string" ? userIdProblem(entry) : "To_Account entries must be strings"
-    const fault = problem === undefined ? itemFault(ctx) : undefined
-    const account = problem === undefined && fault === undefined ? ctx.state.accounts.get(toAccount) : undefined
+    const guard: Outcome | undefined =
+      typeof entry === "string"
+        ? itemGuard(ctx, entry, invalidCode)
+        : [invalidCode, "To_Account entries must be strings"]
+    const account = guard === undefined ? ctx.state.accounts.get(toAccount) : undefined
     if (account === undefined) {
       failed.push(toAccount)
-      const [resultCode, resultInfo] =
-        problem !== undefined
-          ? [invalidCode, problem]
-          : fault !== undefined
-            ? [fault.code, faultInfo(fault)]
-            : [notImported, "the account has not been imported"]
+      const [resultCode, resultInfo] = guard ?? [notImported, "the account has not been imported"]
       return { To_Account: toAccount, ProfileItem: [], ResultCode: resultCode, ResultInfo: resultInfo }
     }
     const profileItems: Array<{ Tag: string; Value: string }> = []

@@ -2,19 +2,18 @@
  * The blocklist APIs: black_list_add, black_list_delete, black_list_get, black_list_check (spec §4.9–§4.12).
  * Blocking removes the friendship in both directions and any pending request between the two accounts.
  */
-import { BlocklistAdd, BlocklistCheck, BlocklistDelete, BlocklistGet, Limits, TimError } from "@effect-tim/schema"
+import { BlocklistAdd, BlocklistCheck, BlocklistDelete, BlocklistGet, TimError } from "@effect-tim/schema"
 import { wire } from "./decode.js"
 import {
   Failure,
   forEachPeer,
   forEachTarget,
-  type ItemWriter,
   notImported,
   page,
-  quote,
   type Route,
-  relationOutcomes,
+  relationCheck,
   sns,
+  toAccounts,
   written
 } from "./handler.js"
 import { removeFriend } from "./state.js"
@@ -22,7 +21,7 @@ import { removeFriend } from "./state.js"
 const invalidCode = TimError.InvalidParameters.code
 
 const blocklistAdd = sns(BlocklistAdd.Request.omit("toAccounts"), (_env, from, body, ctx) => {
-  const results = forEachPeer(ctx, body, Limits.maxItemsPerRequest, "BlackListAdd", (to) => {
+  const results = forEachPeer(ctx, toAccounts(body), "BlackListAdd", (to) => {
     const toAccount = to.userId
     if (to === from) return [invalidCode, "Err_SNS_BlackListAdd_Cannot_Block_Self"]
     if (from.blocked.has(toAccount)) return [invalidCode, "Err_SNS_BlackListAdd_Already_Exist"]
@@ -41,7 +40,7 @@ const blocklistAdd = sns(BlocklistAdd.Request.omit("toAccounts"), (_env, from, b
 })
 
 const blocklistDelete = sns(BlocklistDelete.Request.omit("toAccounts"), (_env, from, body, ctx) => {
-  const results = forEachTarget(ctx, body, Limits.maxItemsPerRequest, (toAccount) => {
+  const results = forEachTarget(ctx, toAccounts(body), (toAccount) => {
     if (!from.blocked.delete(toAccount)) {
       return ctx.state.accounts.has(toAccount)
         ? [invalidCode, "Err_SNS_BlackListDelete_Not_Exist"]
@@ -56,24 +55,23 @@ const blocklistDelete = sns(BlocklistDelete.Request.omit("toAccounts"), (_env, f
 const encodeGet = wire(BlocklistGet.Response)
 
 const blocklistGet = sns(BlocklistGet.Request, (request, from, _body, _ctx) => {
-  const total = from.blocked.size
-  const start = Math.min(request.startIndex, total)
-  const end = Math.min(start + request.maxLimited, total)
-  return encodeGet({
-    BlackListItem: page(from.blocked, start, end, (toAccount, addBlackTimeStamp) => ({
+  const { items, next } = page(
+    from.blocked,
+    request.startIndex,
+    request.maxLimited,
+    (toAccount, addBlackTimeStamp) => ({
       To_Account: toAccount,
       AddBlackTimeStamp: addBlackTimeStamp
-    })),
-    StartIndex: end >= total ? 0 : end,
+    })
+  )
+  return encodeGet({
+    BlackListItem: items,
+    StartIndex: next,
     CurruentSequence: from.seq.block
   })
 })
 
-/** `{To_Account, Relation, ResultCode, ResultInfo}`; a failed item says `_NO`. */
-const checkItem: ItemWriter = (toAccount, code, info, relation) =>
-  `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? "BlackCheckResult_Type_NO"}","ResultCode":${code},"ResultInfo":${quote(info)}}`
-
-const blockRelation = relationOutcomes<BlocklistCheck.CheckItem["relation"]>({
+const blockRelation = relationCheck<BlocklistCheck.CheckItem["relation"]>({
   none: "BlackCheckResult_Type_NO",
   aWithB: "BlackCheckResult_Type_AWithB",
   bWithA: "BlackCheckResult_Type_BWithA",
@@ -84,11 +82,10 @@ const blocklistCheck = sns(BlocklistCheck.Request.omit("toAccounts"), (env, from
   const both = env.checkType === "BlackCheckResult_Type_Both"
   const results = forEachPeer(
     ctx,
-    body,
-    Limits.maxItemsPerRequest,
+    toAccounts(body),
     "BlackListCheck",
-    (to) => blockRelation(from.blocked.has(to.userId), both && to.blocked.has(from.userId)),
-    checkItem
+    (to) => blockRelation.outcome(from.blocked.has(to.userId), both && to.blocked.has(from.userId)),
+    blockRelation.write
   )
   return results instanceof Failure ? results : results.answer("BlackListCheckItem")
 })

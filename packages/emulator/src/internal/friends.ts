@@ -27,8 +27,9 @@ import {
   page,
   quote,
   type Route,
-  relationOutcomes,
+  relationCheck,
   sns,
+  toAccounts,
   unknownTag,
   type Wire,
   written
@@ -36,7 +37,6 @@ import {
 import { type Account, bumpCustom, bumpStandard, ensureLists, type Friend, removeFriend, touch } from "./state.js"
 
 const code = {
-  ok: 0,
   invalid: TimError.InvalidParameters.code,
   friendLimit: TimError.FriendLimitReached.code,
   peerFriendLimit: TimError.PeerFriendLimitReached.code,
@@ -227,7 +227,7 @@ const friendUpdate = sns(FriendUpdate.Request.omit("items"), (_env, from, body, 
 
 const friendDelete = sns(FriendDelete.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const both = env.deleteType !== "Delete_Type_Single" // §8: the emulator's default is Delete_Type_Both
-  const results = forEachPeer(ctx, body, Limits.maxItemsPerRequest, "FriendDelete", (to) => {
+  const results = forEachPeer(ctx, toAccounts(body), "FriendDelete", (to) => {
     if (!removeFriend(from, to.userId)) return [code.notFriend, "Err_SNS_FriendDelete_Not_Friend"]
     if (both) removeFriend(to, from.userId)
     return done
@@ -259,11 +259,7 @@ const friendDeleteAll = sns(FriendDeleteAll.Request, (request, from, _body, ctx)
 // friend_check
 // ---------------------------------------------------------------------------------------------------------------
 
-/** `{To_Account, Relation, ResultCode, ResultInfo}`; a failed item says NoRelation, as in Tencent's sample. */
-const infoItem: ItemWriter = (toAccount, code, info, relation) =>
-  `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? "CheckResult_Type_NoRelation"}","ResultCode":${code},"ResultInfo":${quote(info)}}`
-
-const friendRelation = relationOutcomes<FriendCheck.InfoItem["relation"]>({
+const friendRelation = relationCheck<FriendCheck.InfoItem["relation"]>({
   none: "CheckResult_Type_NoRelation",
   aWithB: "CheckResult_Type_AWithB",
   bWithA: "CheckResult_Type_BWithA",
@@ -274,11 +270,10 @@ const friendCheck = sns(FriendCheck.Request.omit("toAccounts"), (env, from, body
   const both = env.checkType === "CheckResult_Type_Both"
   const results = forEachPeer(
     ctx,
-    body,
-    Limits.maxItemsPerRequest,
+    toAccounts(body),
     "FriendCheck",
-    (to) => friendRelation(from.friends.has(to.userId), both && to.friends.has(from.userId)),
-    infoItem
+    (to) => friendRelation.outcome(from.friends.has(to.userId), both && to.friends.has(from.userId)),
+    friendRelation.write
   )
   return results instanceof Failure ? results : results.answer("InfoItem")
 })
@@ -334,24 +329,25 @@ const standardTags = (friend: Friend): Array<TagValue> => {
 const encodeGet = wire(FriendGet.Response)
 
 const friendGet = sns(FriendGet.Request, (request, from, _body, ctx) => {
-  const total = from.friends.size
-  const start = Math.min(request.startIndex, total)
-  const end = Math.min(start + ctx.config.friendGetPageSize, total)
   const withStandard = request.standardSequence !== from.seq.standard
   const withCustom = request.customSequence !== from.seq.custom
-  const userDataItems = page(from.friends, start, end, (toAccount, friend): Wire => {
-    const valueItems = withStandard ? standardTags(friend) : []
-    if (withCustom) for (const [tag, value] of friend.custom) valueItems.push({ Tag: tag, Value: value })
-    return { To_Account: toAccount, ValueItem: valueItems }
-  })
-  const complete = end >= total
+  const { items, last, next } = page(
+    from.friends,
+    request.startIndex,
+    ctx.config.friendGetPageSize,
+    (toAccount, friend): Wire => {
+      const valueItems = withStandard ? standardTags(friend) : []
+      if (withCustom) for (const [tag, value] of friend.custom) valueItems.push({ Tag: tag, Value: value })
+      return { To_Account: toAccount, ValueItem: valueItems }
+    }
+  )
   return encodeGet({
-    UserDataItem: userDataItems,
+    UserDataItem: items,
     StandardSequence: from.seq.standard,
     CustomSequence: from.seq.custom,
-    FriendNum: total,
-    CompleteFlag: complete ? 1 : 0,
-    NextStartIndex: complete ? 0 : end
+    FriendNum: from.friends.size,
+    CompleteFlag: last ? 1 : 0,
+    NextStartIndex: next
   })
 })
 
@@ -383,8 +379,7 @@ const friendGetList = sns(FriendGetList.Request.omit("toAccounts"), (env, from, 
   if (unknown !== undefined) return invalidField(unknown)
   const results = forEachPeer(
     ctx,
-    body,
-    Limits.maxFriendGetListAccounts,
+    toAccounts(body, Limits.maxFriendGetListAccounts),
     "FriendGetList",
     (to): Outcome => {
       const friend = from.friends.get(to.userId)

@@ -6,7 +6,7 @@
  */
 
 import type { Enums } from "@effect-tim/schema"
-import { type Api, Fields, TimError } from "@effect-tim/schema"
+import { type Api, Limits as ApiLimits, Fields, TimError } from "@effect-tim/schema"
 import type { Schema } from "effect"
 import { decoder, Invalid } from "./decode.js"
 import type { FaultState } from "./faults.js"
@@ -81,10 +81,10 @@ const fromAccount = (ctx: Ctx, userId: string): Account | Failure =>
   new Failure(TimError.AccountNotFound.code, `From_Account ${JSON.stringify(userId)} has not been imported`)
 
 /** `From_Account` that is present but not a string answers 60015, like the real service. */
-const accountNotString = (body: Record<string, unknown>, key: string): Failure | undefined => {
-  const value = body[key]
+const accountNotString = (body: Record<string, unknown>): Failure | undefined => {
+  const value = body.From_Account
   return value !== undefined && typeof value !== "string"
-    ? new Failure(TimError.AccountNotString.code, `${key} must be a string`)
+    ? new Failure(TimError.AccountNotString.code, "From_Account must be a string")
     : undefined
 }
 
@@ -118,11 +118,17 @@ const accountArray = (body: Record<string, unknown>, key: string, max: number): 
   return items as ReadonlyArray<string>
 }
 
+/** The request's `To_Account` array (at most `max` of them), or why it is not one: for {@link forEachTarget}. */
+export const toAccounts = (
+  body: Record<string, unknown>,
+  max: number = ApiLimits.maxItemsPerRequest
+): ReadonlyArray<string> | Failure => accountArray(body, "To_Account", max)
+
 /** Why a string is not a UserID, or undefined when it is one. */
 export const userIdProblem = (s: string): string | undefined =>
   Fields.isUserId(s)
     ? undefined
-    : `a UserID must be 1 to 32 characters of A-Z a-z 0-9 _ - (got ${JSON.stringify(s.length > 64 ? `${s.slice(0, 64)}…` : s)})`
+    : `a UserID must be 1 to ${ApiLimits.maxUserIdBytes} characters of A-Z a-z 0-9 _ - (got ${JSON.stringify(s.length > 64 ? `${s.slice(0, 64)}…` : s)})`
 
 /** The `To_Account` of a raw item, for echoing it in a per-item failure. */
 const rawToAccount = (raw: unknown): string => {
@@ -130,12 +136,6 @@ const rawToAccount = (raw: unknown): string => {
   const value = (raw as Record<string, unknown>).To_Account
   return typeof value === "string" ? value : ""
 }
-
-/** The info of an injected item fault. */
-export const faultInfo = (cls: { readonly code: number }): string =>
-  cls.code === TimError.ServerInternalError.code
-    ? "Err_SNS_Emulator_Injected_Internal_Error"
-    : "Err_SNS_Emulator_Injected_Timeout"
 
 /** Serialises one result item; `extra` is what the item's outcome carried (e.g. a relation). */
 export type ItemWriter = (toAccount: string, code: number, info: string, extra: string | undefined) => string
@@ -175,8 +175,31 @@ export const written = (ctx: Ctx, results: Results | Failure): RawJson | Failure
 export const failAccount = (failed: ReadonlyArray<string>): { readonly Fail_Account?: ReadonlyArray<string> } =>
   failed.length > 0 ? { Fail_Account: failed } : {}
 
-/** The item fault for the next item, if one fires. */
-export const itemFault = (ctx: Ctx) => Faults.itemFault(ctx.faults)
+const injectedInternalError: Outcome = [TimError.ServerInternalError.code, "Err_SNS_Emulator_Injected_Internal_Error"]
+const injectedTimeout: Outcome = [TimError.ServerTimeout.code, "Err_SNS_Emulator_Injected_Timeout"]
+
+/** The outcome of an injected fault for the next item (30006 or 30007), if one fires. */
+export const itemFault = (ctx: Ctx): Outcome | undefined => {
+  const fault = Faults.itemFault(ctx.faults)
+  return fault === undefined
+    ? undefined
+    : fault === TimError.ServerInternalError
+      ? injectedInternalError
+      : injectedTimeout
+}
+
+/**
+ * What stops an item naming `userId` before its handler runs: an invalid UserID (`invalidCode`, 30001 for the sns
+ * APIs), else an injected fault, which is only rolled for valid UserIDs.
+ */
+export const itemGuard = (
+  ctx: Ctx,
+  userId: string,
+  invalidCode: number = TimError.InvalidParameters.code
+): Outcome | undefined => {
+  const problem = userIdProblem(userId)
+  return problem !== undefined ? [invalidCode, problem] : itemFault(ctx)
+}
 
 /** The custom tags that are not configured, among raw `{Tag}` entries: the first one, for an `Invalid field` failure. */
 export const unknownTag = (entries: unknown, allowed: (tag: string) => boolean): string | undefined => {
@@ -198,20 +221,25 @@ export const invalidField = (tag: string): Failure =>
 export type Outcome = readonly [code: number, info: string, extra?: string]
 
 /**
- * The outcome of a two-way check (friend_check, black_list_check) from whether A has B and B has A, out of four
- * prebuilt outcomes, so that checking 1000 targets allocates none.
+ * A two-way check (friend_check, black_list_check): the outcome from whether A has B and B has A, out of four
+ * prebuilt outcomes so that checking 1000 targets allocates none, and the writer of its items (a failed item carries
+ * the `none` relation).
  */
-export const relationOutcomes = <R extends string>(relations: {
+export const relationCheck = <R extends string>(relations: {
   readonly none: R
   readonly aWithB: R
   readonly bWithA: R
   readonly bothWay: R
-}): ((forward: boolean, backward: boolean) => Outcome) => {
+}): { readonly outcome: (forward: boolean, backward: boolean) => Outcome; readonly write: ItemWriter } => {
   const none: Outcome = [0, "", relations.none]
   const aWithB: Outcome = [0, "", relations.aWithB]
   const bWithA: Outcome = [0, "", relations.bWithA]
   const bothWay: Outcome = [0, "", relations.bothWay]
-  return (forward, backward) => (forward ? (backward ? bothWay : aWithB) : backward ? bWithA : none)
+  return {
+    outcome: (forward, backward) => (forward ? (backward ? bothWay : aWithB) : backward ? bWithA : none),
+    write: (toAccount, code, info, relation) =>
+      `{"To_Account":${quote(toAccount)},"Relation":"${relation ?? relations.none}","ResultCode":${code},"ResultInfo":${quote(info)}}`
+  }
 }
 
 /**
@@ -225,34 +253,26 @@ export const sns = <A extends { readonly fromAccount: string }, I>(
   const decode = decoder(schema)
   return (body, ctx) => {
     const request = decode(body)
-    if (request instanceof Invalid) return accountNotString(body, "From_Account") ?? invalid(request.message)
+    if (request instanceof Invalid) return accountNotString(body) ?? invalid(request.message)
     const from = fromAccount(ctx, request.fromAccount)
     return from instanceof Failure ? from : handle(request, from, body, ctx)
   }
 }
 
 /**
- * Runs `each` over the `To_Account` array of UserIDs: an invalid UserID gets its own 30001, an injected fault its
+ * Runs `each` over `To_Account` (from {@link toAccounts}, which failed as a whole request when it is a Failure): an invalid UserID gets its own 30001, an injected fault its
  * 30006/30007 (and `each` is not run), the rest `each`'s outcome.
  */
 export const forEachTarget = (
   ctx: Ctx,
-  body: Record<string, unknown>,
-  max: number,
+  targets: ReadonlyArray<string> | Failure,
   each: (toAccount: string) => Outcome,
   write?: ItemWriter
 ): Results | Failure => {
-  const targets = accountArray(body, "To_Account", max)
   if (targets instanceof Failure) return targets
   const results = new Results(write)
   for (const toAccount of targets) {
-    const problem = userIdProblem(toAccount)
-    let outcome: Outcome
-    if (problem !== undefined) outcome = [TimError.InvalidParameters.code, problem]
-    else {
-      const fault = itemFault(ctx)
-      outcome = fault !== undefined ? [fault.code, faultInfo(fault)] : each(toAccount)
-    }
+    const outcome = itemGuard(ctx, toAccount) ?? each(toAccount)
     results.push(toAccount, outcome[0], outcome[1], outcome[2])
   }
   return results
@@ -267,8 +287,7 @@ export const notImported = (api: string): Outcome => [TimError.AccountNotFound.c
  */
 export const forEachPeer = (
   ctx: Ctx,
-  body: Record<string, unknown>,
-  max: number,
+  targets: ReadonlyArray<string> | Failure,
   api: string,
   each: (to: Account) => Outcome,
   write?: ItemWriter
@@ -276,8 +295,7 @@ export const forEachPeer = (
   const missing = notImported(api)
   return forEachTarget(
     ctx,
-    body,
-    max,
+    targets,
     (toAccount) => {
       const to = ctx.state.accounts.get(toAccount)
       return to === undefined ? missing : each(to)
@@ -286,15 +304,26 @@ export const forEachPeer = (
   )
 }
 
-/** Maps the entries of `map` from index `start` to `end` (exclusive), in insertion order (for paged answers). */
-export const page = <K, V, B>(map: ReadonlyMap<K, V>, start: number, end: number, f: (key: K, value: V) => B) => {
-  const out: Array<B> = []
+/**
+ * One page of a paged answer: up to `size` entries of `map` from `startIndex`, in insertion order, mapped with `f`,
+ * whether it is the last, and the index the next page starts at (0 after the last).
+ */
+export const page = <K, V, B>(
+  map: ReadonlyMap<K, V>,
+  startIndex: number,
+  size: number,
+  f: (key: K, value: V) => B
+): { readonly items: Array<B>; readonly last: boolean; readonly next: number } => {
+  const start = Math.min(startIndex, map.size)
+  const end = Math.min(start + size, map.size)
+  const items: Array<B> = []
   let index = 0
   for (const [key, value] of map) {
     if (index >= end) break
-    if (index++ >= start) out.push(f(key, value))
+    if (index++ >= start) items.push(f(key, value))
   }
-  return out
+  const last = end >= map.size
+  return { items, last, next: last ? 0 : end }
 }
 
 /**
@@ -319,8 +348,7 @@ export const forEachItem = <A extends { readonly toAccount: string }>(
       results.push(rawToAccount(entry), TimError.InvalidParameters.code, item.message)
       continue
     }
-    const fault = itemFault(ctx)
-    const [code, info] = fault !== undefined ? [fault.code, faultInfo(fault)] : apply(item)
+    const [code, info] = itemFault(ctx) ?? apply(item)
     results.push(item.toAccount, code, info)
   }
   return results

@@ -3,21 +3,24 @@
  * not an error (the name is kept, members are still added), and deleting a missing name is ignored, so that a
  * retried request is idempotent.
  */
-import { GroupAdd, GroupDelete, GroupGet, Limits, TimError } from "@effect-tim/schema"
+import { GroupAdd, GroupDelete, GroupGet, TimError } from "@effect-tim/schema"
 import { wire } from "./decode.js"
-import { Failure, forEachPeer, RawJson, type Route, sns } from "./handler.js"
+import { Failure, forEachPeer, RawJson, type Route, sns, toAccounts } from "./handler.js"
 import { bumpStandard, ensureLists, touch } from "./state.js"
 
 const encodeAdd = wire(GroupAdd.Response)
 
 const groupAdd = sns(GroupAdd.Request.omit("toAccounts"), (env, from, body, ctx) => {
   const names = [...new Set(env.groupNames)]
+  // A malformed `To_Account` fails the whole request before anything changes.
+  const targets = body.To_Account === undefined ? undefined : toAccounts(body)
+  if (targets instanceof Failure) return targets
   if (!ensureLists(from, names, ctx.config.limits.lists)) {
     return new Failure(TimError.FriendListLimitReached.code, "Err_SNS_GroupAdd_Group_Num_Exceed_Threshold")
   }
   touch(ctx.state)
-  if (body.To_Account === undefined) return encodeAdd({ CurrentSequence: from.seq.group })
-  const results = forEachPeer(ctx, body, Limits.maxItemsPerRequest, "GroupAdd", (to) => {
+  if (targets === undefined) return encodeAdd({ CurrentSequence: from.seq.group })
+  const results = forEachPeer(ctx, targets, "GroupAdd", (to) => {
     const friend = from.friends.get(to.userId)
     if (friend === undefined) return [TimError.ListMemberNotFriend.code, "Err_SNS_GroupAdd_ToTinyId_Not_Friend"]
     for (const name of names) if (!friend.groups.includes(name)) friend.groups.push(name)

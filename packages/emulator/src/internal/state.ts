@@ -33,7 +33,6 @@ export interface Sequences {
 export interface Account {
   readonly userId: string
   nick: string | undefined
-  faceUrl: string | undefined
   allowType: Enums.AllowType
   /** Friend list, in insertion order (friend_get pages over it). */
   readonly friends: Map<string, Friend>
@@ -57,16 +56,15 @@ export interface State {
 export const empty = (): State => ({ accounts: new Map(), version: 0 })
 
 /** A new account with no relations. */
-export const makeAccount = (userId: string, allowType: Enums.AllowType, seq?: Sequences): Account => ({
+export const makeAccount = (userId: string, allowType: Enums.AllowType): Account => ({
   userId,
   nick: undefined,
-  faceUrl: undefined,
   allowType,
   friends: new Map(),
   blocked: new Map(),
   lists: [],
   pendingOut: new Map(),
-  seq: seq ?? { standard: 0, custom: 0, block: 0, group: 0 }
+  seq: { standard: 0, custom: 0, block: 0, group: 0 }
 })
 
 /** Marks the state as changed (for the persistence loop). */
@@ -105,14 +103,11 @@ export const ensureLists = (account: Account, names: ReadonlyArray<string>, max:
 }
 
 /** Deletes an account and every relation that points at it. */
-export const deleteAccount = (state: State, userId: string): boolean => {
-  const account = state.accounts.get(userId)
-  if (account === undefined) return false
-  state.accounts.delete(userId)
+export const deleteAccount = (state: State, userId: string): void => {
+  if (!state.accounts.delete(userId)) return
   for (const other of state.accounts.values()) {
     removeFriend(other, userId)
     if (other.blocked.delete(userId)) other.seq.block++
     other.pendingOut.delete(userId)
   }
-  return true
 }
