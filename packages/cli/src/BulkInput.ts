@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto"
 import { FileSystem } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
+import { Limits } from "@effect-tim/schema"
 import { Chunk as C, Effect, Schema, Stream } from "effect"
 
 /**
@@ -339,7 +340,7 @@ export interface ChunkOptions {
  *
  * @since 0.1.0
  */
-export const defaultChunkOptions: ChunkOptions = { window: 10_000, maxItems: 1000 }
+export const defaultChunkOptions: ChunkOptions = { window: 10_000, maxItems: Limits.maxItemsPerRequest }
 
 /**
  * Identifies a chunk: `first-last#hash` over its rows' contents.

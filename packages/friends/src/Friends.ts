@@ -528,6 +528,20 @@ const single = <A, E, E2>(effect: Effect.Effect<BatchResult<A, E>, E2>): Effect.
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
+ * Accounts written concurrently by default (each account's writes stay in order).
+ *
+ * @since 0.1.0
+ */
+export const defaultConcurrency = 8
+
+/**
+ * Read calls in flight at once by default.
+ *
+ * @since 0.1.0
+ */
+export const defaultReadConcurrency = 16
+
+/**
  * Builds the service over the `TimClient` in context.
  *
  * @since 0.1.0
@@ -535,8 +549,8 @@ const single = <A, E, E2>(effect: Effect.Effect<BatchResult<A, E>, E2>): Effect.
 export const make = (options: Options = {}): Effect.Effect<Friends.Service, never, TimClient.TimClient> =>
   Effect.gen(function* () {
     const client = yield* TimClient.TimClient
-    const withWriteLock = makeWriteLocks(Math.max(1, options.concurrency ?? 8))
-    const readConcurrency = Math.max(1, options.readConcurrency ?? 16)
+    const withWriteLock = makeWriteLocks(Math.max(1, options.concurrency ?? defaultConcurrency))
+    const readConcurrency = Math.max(1, options.readConcurrency ?? defaultReadConcurrency)
     const blocklistPageSize = Math.min(Limits.maxBlocked, Math.max(1, options.blocklistPageSize ?? 100))
 
     const traced =

@@ -52,6 +52,9 @@ interface Slots {
   next: number
   /** The theoretical arrival time of the next call (GCRA). */
   tat: number
+  /** Milliseconds between two paced calls, and calls let through at once: both follow from the limit. */
+  readonly interval: number
+  readonly burst: number
 }
 
 /**
@@ -75,11 +78,16 @@ export const makeMemory = (options?: {
         const now = clock.unsafeCurrentTimeMillis()
         let slots = byKey.get(key)
         if (slots === undefined || slots.times.length !== limit) {
-          slots = { times: new Float64Array(limit).fill(Number.NEGATIVE_INFINITY), next: 0, tat: now }
+          slots = {
+            times: new Float64Array(limit).fill(Number.NEGATIVE_INFINITY),
+            next: 0,
+            tat: now,
+            interval: windowMillis / limit,
+            burst: Math.min(limit, options?.burst ?? defaultBurst(limit))
+          }
           byKey.set(key, slots)
         }
-        const interval = windowMillis / limit
-        const burst = Math.min(limit, options?.burst ?? defaultBurst(limit))
+        const { burst, interval } = slots
         const oldest = slots.times[slots.next] as number
         const at = Math.max(now, oldest + windowMillis, slots.tat - (burst - 1) * interval)
         slots.tat = Math.max(slots.tat, at) + interval

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { HttpClient } from "@effect/platform"
-import type { Api, TimError } from "@effect-tim/schema"
+import { type Api, Limits, type TimError } from "@effect-tim/schema"
 import { type UserSigError, UserSigner } from "@effect-tim/usersig"
 import type { ConfigError } from "effect"
 import { Config, Context, Duration, Effect, Either, FiberRef, Layer, Option, Random, Schedule } from "effect"
@@ -86,7 +86,7 @@ export const defaultRetryPolicy: RetryPolicy = retry.defaults
  *
  * @since 0.1.0
  */
-export const defaultRateLimit = 200
+export const defaultRateLimit: number = Limits.defaultCallsPerSecond
 
 /**
  * The default per-attempt timeout: 5 seconds (Tencent's backend answers within 3 s).

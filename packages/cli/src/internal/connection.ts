@@ -9,7 +9,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { Emulator, type EmulatorError } from "@effect-tim/emulator"
 import { Friends } from "@effect-tim/friends"
 import { type OptionsError, Region, TimClient } from "@effect-tim/transport"
-import type { UserSigError } from "@effect-tim/usersig"
+import { type UserSigError, UserSigner } from "@effect-tim/usersig"
 import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
 import { UsageError } from "./errors.js"
 
@@ -17,7 +17,7 @@ import { UsageError } from "./errors.js"
 export const embedded = {
   sdkAppId: 1400000000,
   secretKey: Redacted.make("effect-tim-embedded-secret"),
-  identifier: "administrator",
+  identifier: UserSigner.defaultIdentifier,
   stateFile: ".tim/emulator.json"
 } as const
 
@@ -56,12 +56,12 @@ export const options = {
   ),
   json: Options.boolean("json").pipe(Options.withDescription("print one JSON object on stdout")),
   rateLimit: Options.integer("rate-limit").pipe(
-    Options.withDescription("calls per second per API (default 200; 0 = unlimited)"),
-    Options.withDefault(200)
+    Options.withDescription(`calls per second per API (default ${TimClient.defaultRateLimit}; 0 = unlimited)`),
+    Options.withDefault(TimClient.defaultRateLimit)
   ),
   concurrency: Options.integer("concurrency").pipe(
-    Options.withDescription("accounts (or file chunks) processed concurrently (default 8)"),
-    Options.withDefault(8)
+    Options.withDescription(`accounts (or file chunks) processed concurrently (default ${Friends.defaultConcurrency})`),
+    Options.withDefault(Friends.defaultConcurrency)
   )
 }
 
@@ -122,7 +122,7 @@ export const target = (c: Connection): Effect.Effect<Target, UsageError> => {
     _tag: "Remote",
     sdkAppId: c.sdkAppId.value,
     secretKey: c.secretKey.value,
-    identifier: Option.getOrElse(c.identifier, () => "administrator"),
+    identifier: Option.getOrElse(c.identifier, () => UserSigner.defaultIdentifier),
     endpoint: Option.getOrUndefined(c.endpoint),
     region: Option.getOrUndefined(Option.filter(c.region, Region.isRegion))
   })

@@ -3,6 +3,7 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Emulator } from "@effect-tim/emulator"
+import { Limits } from "@effect-tim/schema"
 import { Config, Option, Record } from "effect"
 import { embedded } from "./connection.js"
 import type { Subcommand } from "./errors.js"
@@ -41,8 +42,10 @@ export const command: Subcommand<"emulator"> = Command.make(
       Options.optional
     ),
     rateLimit: Options.integer("rate-limit").pipe(
-      Options.withDescription("calls per second per API before 60007 (default 200; 0 = unlimited)"),
-      Options.withDefault(200)
+      Options.withDescription(
+        `calls per second per API before 60007 (default ${Limits.defaultCallsPerSecond}; 0 = unlimited)`
+      ),
+      Options.withDefault(Limits.defaultCallsPerSecond)
     ),
     itemError: share("item-error", "batch items failing with a retryable code"),
     requestError: share("request-error", "requests failing with a retryable code"),
