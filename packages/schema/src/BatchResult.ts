@@ -4,19 +4,15 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { listOr, resultInfo } from "./internal/fields.js"
-import { optional, required } from "./internal/wire.js"
+import { listOr, targetResult } from "./internal/fields.js"
+import { optional } from "./internal/wire.js"
 
 /**
  * `{To_Account, ResultCode, ResultInfo}`: one target's outcome (`ResultCode` 0 is success).
  *
  * @since 0.1.0
  */
-export const ResultItem = Schema.Struct({
-  toAccount: required("To_Account", Schema.String),
-  resultCode: required("ResultCode", Schema.Number),
-  resultInfo
-})
+export const ResultItem = targetResult({})
 
 /**
  * A decoded result item.

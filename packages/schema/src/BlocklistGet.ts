@@ -7,7 +7,7 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { UnixSeconds } from "./Fields.js"
 import { snsRead } from "./internal/errors.js"
-import { fromAccount, listOr } from "./internal/fields.js"
+import { fromAccount, listOr, numberOr } from "./internal/fields.js"
 import { required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
 
@@ -33,7 +33,7 @@ export type Request = typeof Request.Type
  */
 export const BlockedItem = Schema.Struct({
   toAccount: required("To_Account", Schema.String),
-  addBlackTimeStamp: Schema.optionalWith(Schema.Number, { default: () => 0 }).pipe(Schema.fromKey("AddBlackTimeStamp"))
+  addBlackTimeStamp: numberOr("AddBlackTimeStamp")
 })
 
 /** @since 0.1.0 */
@@ -41,7 +41,7 @@ export type BlockedItem = typeof BlockedItem.Type
 
 const Wire = Schema.Struct({
   blockedItems: listOr("BlackListItem", BlockedItem),
-  startIndex: Schema.optionalWith(Schema.Number, { default: () => 0 }).pipe(Schema.fromKey("StartIndex")),
+  startIndex: numberOr("StartIndex"),
   // Tencent writes `CurruentSequence` (sic); its field table says `CurrentSequence`. Accept both, write the former.
   CurruentSequence: Schema.optional(Schema.Number),
   CurrentSequence: Schema.optional(Schema.Number)

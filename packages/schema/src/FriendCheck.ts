@@ -8,7 +8,7 @@ import * as Api from "./Api.js"
 import { failAccount } from "./BatchResult.js"
 import { FriendCheckType, FriendRelation } from "./Enums.js"
 import { snsRead } from "./internal/errors.js"
-import { fromAccount, listOr, resultInfo, toAccounts } from "./internal/fields.js"
+import { fromAccount, listOr, targetResult, toAccounts } from "./internal/fields.js"
 import { required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
 
@@ -31,12 +31,7 @@ export type Request = typeof Request.Type
  *
  * @since 0.1.0
  */
-export const InfoItem = Schema.Struct({
-  toAccount: required("To_Account", Schema.String),
-  relation: required("Relation", FriendRelation),
-  resultCode: required("ResultCode", Schema.Number),
-  resultInfo
-})
+export const InfoItem = targetResult({ relation: required("Relation", FriendRelation) })
 
 /** @since 0.1.0 */
 export type InfoItem = typeof InfoItem.Type

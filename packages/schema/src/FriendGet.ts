@@ -7,7 +7,7 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { TagValue, UnixSeconds } from "./Fields.js"
 import { snsRead } from "./internal/errors.js"
-import { fromAccount, listOr } from "./internal/fields.js"
+import { fromAccount, listOr, numberOr } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
 
 /**
@@ -39,9 +39,6 @@ export const UserDataItem = Schema.Struct({
 /** @since 0.1.0 */
 export type UserDataItem = typeof UserDataItem.Type
 
-const counter = (wireName: string) =>
-  Schema.optionalWith(Schema.Number, { default: () => 0 }).pipe(Schema.fromKey(wireName))
-
 /**
  * The response body (without the envelope). `CompleteFlag` non-zero means the last page.
  *
@@ -49,11 +46,11 @@ const counter = (wireName: string) =>
  */
 export const Response = Schema.Struct({
   userDataItems: listOr("UserDataItem", UserDataItem),
-  standardSequence: counter("StandardSequence"),
-  customSequence: counter("CustomSequence"),
-  friendNum: counter("FriendNum"),
-  completeFlag: counter("CompleteFlag"),
-  nextStartIndex: counter("NextStartIndex")
+  standardSequence: numberOr("StandardSequence"),
+  customSequence: numberOr("CustomSequence"),
+  friendNum: numberOr("FriendNum"),
+  completeFlag: numberOr("CompleteFlag"),
+  nextStartIndex: numberOr("NextStartIndex")
 })
 
 /** @since 0.1.0 */

@@ -6,9 +6,9 @@
 import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
-import { AddSource, AddWording, CustomTag, CustomValue, GroupName, Remark, UnixSeconds, UserId } from "./Fields.js"
+import { AddSource, AddWording, CustomTag, CustomValue, Remark, UnixSeconds, UserId } from "./Fields.js"
 import { snsWrite } from "./internal/errors.js"
-import { fromAccount } from "./internal/fields.js"
+import { fromAccount, groupNameList } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
 import * as TimError from "./TimError.js"
@@ -35,7 +35,7 @@ export const Item = Schema.Struct({
   toAccount: required("To_Account", UserId),
   remark: optional("Remark", Remark),
   remarkTime: optional("RemarkTime", UnixSeconds),
-  groupNames: optional("GroupName", Schema.Array(GroupName).pipe(Schema.maxItems(Limits.maxFriendLists))),
+  groupNames: optional("GroupName", groupNameList),
   addSource: required("AddSource", AddSource),
   addWording: optional("AddWording", AddWording),
   addTime: optional("AddTime", UnixSeconds),

@@ -6,9 +6,10 @@
 import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { ResultItems } from "./BatchResult.js"
-import { CustomTag, CustomValue, GroupName, Remark, UserId } from "./Fields.js"
+import { Remark, UserId } from "./Fields.js"
+import { CustomItem } from "./FriendImport.js"
 import { snsWrite } from "./internal/errors.js"
-import { fromAccount } from "./internal/fields.js"
+import { fromAccount, groupNameList } from "./internal/fields.js"
 import { required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
 import * as TimError from "./TimError.js"
@@ -23,9 +24,9 @@ export const SnsItem = Schema.Union(
   Schema.Struct({ tag: required("Tag", Schema.Literal("Tag_SNS_IM_Remark")), value: required("Value", Remark) }),
   Schema.Struct({
     tag: required("Tag", Schema.Literal("Tag_SNS_IM_Group")),
-    value: required("Value", Schema.Array(GroupName).pipe(Schema.maxItems(Limits.maxFriendLists)))
+    value: required("Value", groupNameList)
   }),
-  Schema.Struct({ tag: required("Tag", CustomTag), value: required("Value", CustomValue) })
+  CustomItem
 )
 
 /** @since 0.1.0 */

@@ -6,11 +6,9 @@
 import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { NeedFriend } from "./Enums.js"
-import { GroupName } from "./Fields.js"
 import { snsRead } from "./internal/errors.js"
-import { fromAccount, listOr } from "./internal/fields.js"
+import { fromAccount, groupNameList, listOr, numberOr } from "./internal/fields.js"
 import { optional, required } from "./internal/wire.js"
-import * as Limits from "./Limits.js"
 
 /**
  * The request body: all lists when `GroupName` is absent.
@@ -20,7 +18,7 @@ import * as Limits from "./Limits.js"
 export const Request = Schema.Struct({
   fromAccount,
   needFriend: optional("NeedFriend", NeedFriend),
-  groupNames: optional("GroupName", Schema.Array(GroupName).pipe(Schema.maxItems(Limits.maxFriendLists)))
+  groupNames: optional("GroupName", groupNameList)
 })
 
 /** @since 0.1.0 */
@@ -33,7 +31,7 @@ export type Request = typeof Request.Type
  */
 export const ListItem = Schema.Struct({
   groupName: required("GroupName", Schema.String),
-  friendNumber: Schema.optionalWith(Schema.Number, { default: () => 0 }).pipe(Schema.fromKey("FriendNumber")),
+  friendNumber: numberOr("FriendNumber"),
   toAccounts: optional("To_Account", Schema.Array(Schema.String))
 })
 

@@ -7,7 +7,7 @@ import { Schema } from "effect"
 import * as Api from "./Api.js"
 import { failAccount } from "./BatchResult.js"
 import { TagValue } from "./Fields.js"
-import { listOr, resultInfo, toAccounts } from "./internal/fields.js"
+import { listOr, targetResult, toAccounts } from "./internal/fields.js"
 import { required } from "./internal/wire.js"
 import * as Limits from "./Limits.js"
 import * as TimError from "./TimError.js"
@@ -30,12 +30,7 @@ export type Request = typeof Request.Type
  *
  * @since 0.1.0
  */
-export const UserProfileItem = Schema.Struct({
-  toAccount: required("To_Account", Schema.String),
-  profileItems: listOr("ProfileItem", TagValue),
-  resultCode: required("ResultCode", Schema.Number),
-  resultInfo
-})
+export const UserProfileItem = targetResult({ profileItems: listOr("ProfileItem", TagValue) })
 
 /** @since 0.1.0 */
 export type UserProfileItem = typeof UserProfileItem.Type

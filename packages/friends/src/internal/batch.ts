@@ -1,15 +1,11 @@
-import type { Api } from "@effect-tim/schema"
+import type { Api, BatchResult } from "@effect-tim/schema"
 import { TimError } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
 import { Array as Arr, Effect, Either, Option, ParseResult, Schedule, type Schema } from "effect"
 import { InvalidItem, MissingResult } from "../FriendsError.js"
 
 /** What every per-item answer carries. */
-export interface RawResult {
-  readonly toAccount: string
-  readonly resultCode: number
-  readonly resultInfo: string
-}
+export type RawResult = BatchResult.ResultItem
 
 /** One requested position: its target name and either the validated wire item or why it was refused. */
 export interface Prepared<Item> {
