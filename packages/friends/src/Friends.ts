@@ -439,6 +439,21 @@ const targetOf = (input: unknown): string =>
 const itemOf = <A extends { readonly toAccount: string }>(input: unknown): A =>
   (typeof input === "object" && input !== null ? input : { toAccount: input }) as A
 
+/**
+ * Each input as a prepared item (its target named as given, its wire item from `prepare` or why it was refused),
+ * with duplicates of a target refused.
+ */
+const prepareEach = <I extends { readonly toAccount: string }, Item>(
+  inputs: ReadonlyArray<unknown>,
+  prepare: (input: I, target: string) => Either.Either<Item, InvalidItem>
+): ReadonlyArray<Batch.Prepared<Item>> =>
+  Batch.refuseDuplicates(
+    inputs.map((raw) => {
+      const target = targetOf(raw)
+      return { target, item: prepare(itemOf<I>(raw), target) }
+    })
+  )
+
 const customItems = (custom: Readonly<Record<string, string | number>> | undefined) =>
   custom === undefined ? undefined : Object.entries(custom).map(([tag, value]) => ({ tag, value }))
 
@@ -652,24 +667,17 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
                     : Option.none()
           ),
         () =>
-          Batch.refuseDuplicates(
-            targets.map((input) => {
-              const target = targetOf(input)
-              const t = itemOf<AddTarget>(input)
-              return {
-                target,
-                item: validateAddItem(
-                  target,
-                  compact({
-                    toAccount: t.toAccount,
-                    remark: t.remark,
-                    groupName: t.groupName,
-                    addSource: t.addSource ?? addOptions.addSource ?? defaultAddSource,
-                    addWording: t.addWording
-                  })
-                )
-              }
-            })
+          prepareEach<AddTarget, FriendAdd.Item>(targets, (t, target) =>
+            validateAddItem(
+              target,
+              compact({
+                toAccount: t.toAccount,
+                remark: t.remark,
+                groupName: t.groupName,
+                addSource: t.addSource ?? addOptions.addSource ?? defaultAddSource,
+                addWording: t.addWording
+              })
+            )
           )
       ) as Effect.Effect<BatchResult<AddResult, AddError>, InvalidRequest>
 
@@ -686,27 +694,20 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
             client.call(FriendImport.api, { fromAccount: account, items: chunk }).pipe(Effect.map((r) => r.resultItems))
           ),
         () =>
-          Batch.refuseDuplicates(
-            items.map((raw) => {
-              const input = itemOf<ImportItem>(raw)
-              const target = targetOf(raw)
-              return {
-                target,
-                item: validateImportItem(
-                  target,
-                  compact({
-                    toAccount: input.toAccount,
-                    remark: input.remark,
-                    remarkTime: input.remarkTime,
-                    groupNames: input.groups,
-                    addSource: input.addSource ?? defaultAddSource,
-                    addWording: input.addWording,
-                    addTime: input.addTime,
-                    customItems: customItems(input.custom)
-                  })
-                )
-              }
-            })
+          prepareEach<ImportItem, FriendImport.Item>(items, (input, target) =>
+            validateImportItem(
+              target,
+              compact({
+                toAccount: input.toAccount,
+                remark: input.remark,
+                remarkTime: input.remarkTime,
+                groupNames: input.groups,
+                addSource: input.addSource ?? defaultAddSource,
+                addWording: input.addWording,
+                addTime: input.addTime,
+                customItems: customItems(input.custom)
+              })
+            )
           )
       )
 
@@ -723,29 +724,17 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
             client.call(FriendUpdate.api, { fromAccount: account, items: chunk }).pipe(Effect.map((r) => r.resultItems))
           ),
         () =>
-          Batch.refuseDuplicates(
-            items.map((raw) => {
-              const input = itemOf<UpdateItem>(raw)
-              const target = targetOf(raw)
-              const snsItems: Array<{ readonly tag: string; readonly value: unknown }> = []
-              if (input.remark !== undefined) snsItems.push({ tag: "Tag_SNS_IM_Remark", value: input.remark })
-              if (input.groups !== undefined) snsItems.push({ tag: "Tag_SNS_IM_Group", value: input.groups })
-              for (const c of customItems(input.custom) ?? []) snsItems.push(c)
-              return {
-                target,
-                item:
-                  snsItems.length === 0
-                    ? Either.left(
-                        new InvalidItem({
-                          target,
-                          field: "item",
-                          reason: "nothing to update: give remark, groups or custom"
-                        })
-                      )
-                    : validateUpdateItem(target, { toAccount: input.toAccount, snsItems })
-              }
-            })
-          )
+          prepareEach<UpdateItem, FriendUpdate.Item>(items, (input, target) => {
+            const snsItems: Array<{ readonly tag: string; readonly value: unknown }> = []
+            if (input.remark !== undefined) snsItems.push({ tag: "Tag_SNS_IM_Remark", value: input.remark })
+            if (input.groups !== undefined) snsItems.push({ tag: "Tag_SNS_IM_Group", value: input.groups })
+            for (const c of customItems(input.custom) ?? []) snsItems.push(c)
+            return snsItems.length === 0
+              ? Either.left(
+                  new InvalidItem({ target, field: "item", reason: "nothing to update: give remark, groups or custom" })
+                )
+              : validateUpdateItem(target, { toAccount: input.toAccount, snsItems })
+          })
       )
 
     // --- friend_delete ----------------------------------------------------------------------------------------
@@ -792,36 +781,45 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         )
       }).pipe(traced("removeAll", from, 0))
 
-    // --- friend_check -----------------------------------------------------------------------------------------
-    const check: Friends.Service["check"] = (from, toAccounts, checkOptions = {}) =>
-      bulk(
-        "check",
-        false,
-        FriendCheck.api,
-        from,
-        toAccounts,
-        (account) =>
-          planOf(
-            FriendCheck.api,
-            Limits.maxItemsPerRequest,
-            readConcurrency,
-            (chunk) =>
-              client
-                .call(FriendCheck.api, {
-                  fromAccount: account,
-                  toAccounts: chunk,
-                  checkType: directionOf(
-                    checkOptions.type,
-                    "CheckResult_Type_Single" as const,
-                    "CheckResult_Type_Both" as const,
-                    "both"
-                  )
-                })
-                .pipe(Effect.map((r) => r.infoItems)),
-            relationOf
-          ),
-        () => accountsOf(toAccounts)
-      )
+    // --- friend_check, black_list_check -------------------------------------------------------------------------
+    /** A two-way check: reads at `readConcurrency`, one relation per target, Both unless told Single. */
+    const relationCheck =
+      <A extends Api.Any, Rel, CheckType>(
+        name: string,
+        api: A,
+        checkTypes: { readonly single: CheckType; readonly both: CheckType },
+        send: (
+          account: Fields.UserId,
+          chunk: Arr.NonEmptyReadonlyArray<Fields.UserId>,
+          checkType: CheckType
+        ) => Effect.Effect<ReadonlyArray<Batch.RawResult & { readonly relation: Rel }>, TimClient.CallError<A>>
+      ) =>
+      (from: string, toAccounts: ReadonlyArray<string>, checkOptions: { readonly type?: Direction | undefined } = {}) =>
+        bulk(
+          name,
+          false,
+          api,
+          from,
+          toAccounts,
+          (account) =>
+            planOf(
+              api,
+              Limits.maxItemsPerRequest,
+              readConcurrency,
+              (chunk: Arr.NonEmptyReadonlyArray<Fields.UserId>) =>
+                send(account, chunk, directionOf(checkOptions.type, checkTypes.single, checkTypes.both, "both")),
+              relationOf<Rel>
+            ),
+          () => accountsOf(toAccounts)
+        )
+
+    const check: Friends.Service["check"] = relationCheck(
+      "check",
+      FriendCheck.api,
+      { single: "CheckResult_Type_Single" as const, both: "CheckResult_Type_Both" as const },
+      (fromAccount, toAccounts, checkType) =>
+        client.call(FriendCheck.api, { fromAccount, toAccounts, checkType }).pipe(Effect.map((r) => r.infoItems))
+    )
 
     // --- friend_get -------------------------------------------------------------------------------------------
     const list: Friends.Service["list"] = (from) =>
@@ -915,36 +913,13 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
     )
     const unblock: Friends.Service["unblock"] = blocklistWrite("unblock", BlocklistDelete.api, okVoid)
 
-    // --- black_list_check -------------------------------------------------------------------------------------
-    const checkBlocked: Friends.Service["checkBlocked"] = (from, toAccounts, checkOptions = {}) =>
-      bulk(
-        "checkBlocked",
-        false,
-        BlocklistCheck.api,
-        from,
-        toAccounts,
-        (account) =>
-          planOf(
-            BlocklistCheck.api,
-            Limits.maxItemsPerRequest,
-            readConcurrency,
-            (chunk) =>
-              client
-                .call(BlocklistCheck.api, {
-                  fromAccount: account,
-                  toAccounts: chunk,
-                  checkType: directionOf(
-                    checkOptions.type,
-                    "BlackCheckResult_Type_Single" as const,
-                    "BlackCheckResult_Type_Both" as const,
-                    "both"
-                  )
-                })
-                .pipe(Effect.map((r) => r.checkItems)),
-            relationOf
-          ),
-        () => accountsOf(toAccounts)
-      )
+    const checkBlocked: Friends.Service["checkBlocked"] = relationCheck(
+      "checkBlocked",
+      BlocklistCheck.api,
+      { single: "BlackCheckResult_Type_Single" as const, both: "BlackCheckResult_Type_Both" as const },
+      (fromAccount, toAccounts, checkType) =>
+        client.call(BlocklistCheck.api, { fromAccount, toAccounts, checkType }).pipe(Effect.map((r) => r.checkItems))
+    )
 
     // --- black_list_get ---------------------------------------------------------------------------------------
     const blocklist: Friends.Service["blocklist"] = (from) =>
