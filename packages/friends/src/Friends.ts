@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import {
-  type Api,
+  Api,
   BlocklistAdd,
   BlocklistCheck,
   BlocklistDelete,
@@ -611,7 +611,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       send: (items: Arr.NonEmptyReadonlyArray<Item>) => Effect.Effect<ReadonlyArray<R>, TimClient.CallError<A>>,
       succeed: (r: R) => Option.Option<V>
     ): Batch.Plan<Item, R, V, ItemError<A>, TimClient.CallError<A>> => {
-      const itemError = Batch.itemErrorOf(api)
+      const itemError = Api.errorFromCode(api)
       return {
         api,
         chunkSize,

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Schema } from "effect"
-import type * as TimError from "./TimError.js"
+import * as TimError from "./TimError.js"
 
 /**
  * A REST API. `Request` and `Response` map camelCase values to Tencent's wire JSON; `Response` describes only the
@@ -76,3 +76,29 @@ export type ResponseOf<A extends Any> = Schema.Schema.Type<A["Response"]>
  * @since 0.1.0
  */
 export type ErrorOf<A extends Any> = InstanceType<A["errors"][number]>
+
+const publicCodes = TimError.publicClasses.map((cls) => cls.code)
+const allowedCodes = new WeakMap<Any, ReadonlySet<number>>()
+
+/**
+ * The typed error of a code as an API documents it: a code of the API's own list or a public one gets its class,
+ * any other (undocumented for this API, or unknown) becomes `UnknownCode` keeping code and info, so that
+ * `ErrorOf<A> | PublicError | UnknownCode` is exactly what a caller can get. The code set is built once per API.
+ *
+ * @since 0.1.0
+ */
+export const errorFromCode = <A extends Any>(
+  api: A
+): ((code: number, info: string) => ErrorOf<A> | TimError.PublicError | TimError.UnknownCode) => {
+  let allowed = allowedCodes.get(api)
+  if (allowed === undefined) {
+    allowed = new Set<number>([...api.errors.map((cls) => cls.code), ...publicCodes])
+    allowedCodes.set(api, allowed)
+  }
+  const known = allowed
+  return (code, info) =>
+    (known.has(code) ? TimError.fromCode(code, info) : new TimError.UnknownCode({ code, info })) as
+      | ErrorOf<A>
+      | TimError.PublicError
+      | TimError.UnknownCode
+}

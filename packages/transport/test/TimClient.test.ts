@@ -127,6 +127,21 @@ describe("TimClient.call", () => {
     })
   )
 
+  it.effect(
+    "a known code that this API does not document is UnknownCode, as CallError<A> says; a public one keeps its class",
+    () =>
+      Effect.gen(function* () {
+        // 30010 (friend limit) is friend_add's, not friend_check's.
+        const undocumented = yield* against([fail(TimError.FriendLimitReached.code, "full")], check())
+        assert.deepStrictEqual(
+          undocumented.exit,
+          Exit.fail(new TimError.UnknownCode({ code: TimError.FriendLimitReached.code, info: "full" }))
+        )
+        const publicCode = yield* against([fail(70003, "bad sig")], check())
+        assert.deepStrictEqual(publicCode.exit, Exit.fail(new TimError.UserSigIllegal({ info: "bad sig" })))
+      })
+  )
+
   it.effect("60026 tells the user to check the region and names the host called", () =>
     Effect.gen(function* () {
       const http = scripted([fail(60026, "domain error")])

@@ -83,27 +83,6 @@ export const refuseDuplicates = <Item>(prepared: ReadonlyArray<Prepared<Item>>):
   })
 }
 
-const publicCodes = TimError.publicClasses.map((cls) => cls.code)
-const allowedCodes = new WeakMap<Api.Any, ReadonlySet<number>>()
-
-/**
- * The typed error of an item code as an API documents it: a class outside the API's list and the public codes
- * becomes `UnknownCode` (keeping code and info), so the item error type stays exact.
- */
-export const itemErrorOf = <A extends Api.Any>(api: A) => {
-  let allowed = allowedCodes.get(api)
-  if (allowed === undefined) {
-    allowed = new Set<number>([...api.errors.map((cls) => cls.code), ...publicCodes])
-    allowedCodes.set(api, allowed)
-  }
-  const known = allowed
-  return (code: number, info: string): Api.ErrorOf<A> | TimError.PublicError | TimError.UnknownCode =>
-    (known.has(code) ? TimError.fromCode(code, info) : new TimError.UnknownCode({ code, info })) as
-      | Api.ErrorOf<A>
-      | TimError.PublicError
-      | TimError.UnknownCode
-}
-
 /** Whether an item code is worth sending again on its own (30006, 30007, 30008, ...). */
 const isRetryableItemCode = (code: number): boolean => TimError.retryClassOf(code) === "retryable"
 

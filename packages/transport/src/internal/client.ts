@@ -1,7 +1,6 @@
 import type { HttpClientError, HttpClientResponse } from "@effect/platform"
 import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
-import type { Api } from "@effect-tim/schema"
-import { Envelope, TimError } from "@effect-tim/schema"
+import { Api, Envelope, TimError } from "@effect-tim/schema"
 import type { UserSigner } from "@effect-tim/usersig"
 import type { Tracer } from "effect"
 import {
@@ -87,6 +86,8 @@ interface Compiled {
   readonly limiterKey: string
   readonly request: Codec
   readonly response: Codec
+  /** A failure code as this API's typed error (see `Api.errorFromCode`). */
+  readonly errorOf: (code: number, info: string) => TimError.TimError
 }
 
 /** The codes whose meaning says "check the region": their message also names the host the client called. */
@@ -146,7 +147,9 @@ export const makeCall = (
         spanName: `tim.${api.service}.${api.command}`,
         limiterKey: `${signer.sdkAppId}/${api.path}`,
         request: codecOf(api.Request),
-        response: codecOf(api.Response)
+        response: codecOf(api.Response),
+        // Every class it answers is a TimError; the per-API narrowing is what `CallError<A>` states.
+        errorOf: Api.errorFromCode(api) as Compiled["errorOf"]
       }
       compiled.set(api, c)
     }
@@ -194,7 +197,7 @@ export const makeCall = (
     }
     if (Envelope.isFailure(envelope.right)) {
       const { ErrorCode: code, ErrorInfo: info } = envelope.right
-      return Either.left(TimError.fromCode(code, regionCodes.has(code) ? `${info} (client calls ${where})` : info))
+      return Either.left(c.errorOf(code, regionCodes.has(code) ? `${info} (client calls ${where})` : info))
     }
     const response = c.response.decode(json)
     return Either.isLeft(response)
