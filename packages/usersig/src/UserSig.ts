@@ -97,6 +97,18 @@ export const verify = (options: VerifyOptions): Effect.Effect<Claims, UserSigErr
   })
 
 /**
+ * Check the claims of a sig verified earlier (a cache of verified sigs, say) for one more use: the identifier it is
+ * for, and its expiry at `now` (Unix seconds). The same checks, reasons and messages as {@link verify}'s
+ * `IdentifierMismatch` and `Expired`; `undefined` when the sig may be used.
+ *
+ * @since 0.1.0
+ */
+export const checkClaims = (
+  claims: Claims,
+  expected: { readonly identifier: string; readonly now: number }
+): UserSigError | undefined => internal.checkClaims(claims, expected.identifier, expected.now)
+
+/**
  * Read a UserSig's claims without verifying its signature or expiry, for diagnostics. Fails only as `Malformed`.
  *
  * @since 0.1.0

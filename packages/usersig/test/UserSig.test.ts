@@ -134,6 +134,25 @@ describe("UserSig.sign", () => {
 describe("UserSig.verify", () => {
   const opts = { sdkAppId, secretKey, identifier: "alice" }
 
+  it.effect("checkClaims makes verify's identifier and expiry checks on claims verified earlier", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(t0)
+      const userSig = yield* UserSig.sign({ ...opts, expireSeconds: 60 })
+      const claims = yield* UserSig.verify({ ...opts, userSig })
+      const now = claims.issuedAt
+      assert.isUndefined(UserSig.checkClaims(claims, { identifier: "alice", now: now + 60 }))
+      for (const [identifier, at] of [
+        ["bob", now],
+        ["alice", now + 61]
+      ] as const) {
+        yield* TestClock.setTime(at * 1000)
+        const viaVerify = yield* Effect.flip(UserSig.verify({ ...opts, identifier, userSig }))
+        const viaClaims = UserSig.checkClaims(claims, { identifier, now: at })
+        assert.deepStrictEqual([viaClaims?.reason, viaClaims?.message], [viaVerify.reason, viaVerify.message])
+      }
+    })
+  )
+
   it.effect("round-trips with and without userBuf", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(t0)

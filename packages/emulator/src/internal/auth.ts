@@ -52,21 +52,16 @@ export const make = (config: AuthConfig) => {
   const sdkAppIdText = String(config.sdkAppId)
 
   /** The rejection of a cached (already verified) sig: identifier and expiry are checked on every use. */
-  const checkCached = (cached: UserSig.Claims, identifier: string, userSig: string, nowSeconds: number) => {
-    if (cached.identifier !== identifier) {
-      return reject(
-        TimError.UserSigIdentifierMismatch,
-        `UserSig is for identifier ${JSON.stringify(cached.identifier)}, expected ${JSON.stringify(identifier)}`
-      )
-    }
-    if (nowSeconds > cached.expiresAt) {
-      cache.delete(userSig)
-      return reject(
-        TimError.UserSigExpired,
-        `UserSig expired at ${cached.expiresAt} (Unix seconds), now is ${nowSeconds}`
-      )
-    }
-    return undefined
+  const checkCached = (
+    cached: UserSig.Claims,
+    identifier: string,
+    userSig: string,
+    nowSeconds: number
+  ): Rejection | undefined => {
+    const unusable = UserSig.checkClaims(cached, { identifier, now: nowSeconds })
+    if (unusable === undefined) return undefined
+    if (unusable.reason === "Expired") cache.delete(userSig)
+    return { code: codeOfReason(unusable.reason), info: unusable.message }
   }
 
   const verifySig = (identifier: string, userSig: string): Effect.Effect<Rejection | undefined> =>

@@ -132,6 +132,24 @@ export const decodeDocument = (userSig: string): Document | UserSigError => {
 }
 
 /**
+ * The checks of a sig's identifier and expiry at `now` (Unix seconds), as `verifyAt` makes them.
+ *
+ * @internal
+ */
+export const checkClaims = (claims: Claims, identifier: string, now: number): UserSigError | undefined => {
+  if (claims.identifier !== identifier) {
+    return fail(
+      "IdentifierMismatch",
+      `UserSig is for identifier ${JSON.stringify(claims.identifier)}, expected ${JSON.stringify(identifier)}`
+    )
+  }
+  if (now > claims.expiresAt) {
+    return fail("Expired", `UserSig expired at ${claims.expiresAt} (Unix seconds), now is ${now}`)
+  }
+  return undefined
+}
+
+/**
  * Check a decoded document against expectations at a given Unix time in seconds, in the order of Tencent's Go
  * verifier: sdkAppId, identifier, expiry, userBuf, signature.
  *
@@ -146,15 +164,8 @@ export const verifyAt = (options: VerifyOptions, now: number): Claims | UserSigE
   if (claims.sdkAppId !== options.sdkAppId) {
     return fail("SdkAppIdMismatch", `UserSig is for sdkAppId ${claims.sdkAppId}, expected ${options.sdkAppId}`)
   }
-  if (claims.identifier !== options.identifier) {
-    return fail(
-      "IdentifierMismatch",
-      `UserSig is for identifier ${JSON.stringify(claims.identifier)}, expected ${JSON.stringify(options.identifier)}`
-    )
-  }
-  if (now > claims.expiresAt) {
-    return fail("Expired", `UserSig expired at ${claims.expiresAt} (Unix seconds), now is ${now}`)
-  }
+  const unusable = checkClaims(claims, options.identifier, now)
+  if (unusable !== undefined) return unusable
   const expectedBuf = options.userBuf
   if (expectedBuf === undefined) {
     if (claims.userBuf !== undefined) return fail("UserBufMismatch", "UserSig carries a userBuf, none was expected")
