@@ -215,8 +215,12 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
         secretKey: options.secretKey,
         admins: new Set(options.admins)
       }),
-      limiter: RateLimit.keyed(options.rateLimit ?? Limits.defaultCallsPerSecond),
-      routes: new Map(allRoutes.map((route) => [`/${route.api.path}`, route])),
+      routes: new Map(
+        allRoutes.map((route) => [
+          `/${route.api.path}`,
+          { route, window: RateLimit.make(options.rateLimit ?? Limits.defaultCallsPerSecond) }
+        ])
+      ),
       nowMillis: () => clock.unsafeCurrentTimeMillis()
     }
 

@@ -72,6 +72,29 @@ layer(layerUnderTest, { excludeTestServices: true })("spec samples", (it) => {
     })
   )
 
+  it.effect("account_delete removes the deleted accounts from everyone's friends and blocklist", () =>
+    Effect.gen(function* () {
+      const [a, b, c, d] = ids(4)
+      yield* importAccounts([a, b, c, d])
+      yield* add(a, [b, c, d])
+      yield* callApi(BlocklistAdd.api, { From_Account: a, To_Account: [c] })
+      const removed = yield* callApi(AccountDelete.api, { DeleteItem: [{ UserID: b }, { UserID: c }] })
+      assert.deepStrictEqual(codes(removed.response.resultItems), [0, 0])
+      const friends = yield* callApi(FriendGet.api, { From_Account: a, StartIndex: 0 })
+      assert.deepStrictEqual(
+        friends.response.userDataItems.map((item) => item.toAccount),
+        [d]
+      )
+      const blocked = yield* callApi(BlocklistGet.api, {
+        From_Account: a,
+        StartIndex: 0,
+        MaxLimited: 10,
+        LastSequence: 0
+      })
+      assert.deepStrictEqual(blocked.response.blockedItems, [])
+    })
+  )
+
   it.effect("portrait_set and portrait_get for AllowType and Nick", () =>
     Effect.gen(function* () {
       const [a, missing] = ids(2)

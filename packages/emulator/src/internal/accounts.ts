@@ -25,7 +25,7 @@ import {
   type Route,
   type Wire
 } from "./handler.js"
-import { deleteAccount, makeAccount, touch } from "./state.js"
+import { deleteAccounts, makeAccount, touch } from "./state.js"
 
 const invalidCode = TimError.IllegalParameters.code
 const notImported = TimError.UserNotImported.code
@@ -100,11 +100,13 @@ const accountCheck: Handler = (body, ctx) => {
 const encodeDelete = wire(AccountDelete.Response)
 
 const accountDelete: Handler = (body, ctx) => {
+  const deleted = new Set<string>()
   const resultItems = forEachUser(ctx, body, "DeleteItem", (userId) => {
-    deleteAccount(ctx.state, userId)
+    deleted.add(userId)
     return { ResultCode: 0, ResultInfo: "" }
   })
   if (resultItems instanceof Failure) return resultItems
+  deleteAccounts(ctx.state, deleted)
   touch(ctx.state)
   return encodeDelete({ ResultItem: resultItems })
 }

@@ -29,18 +29,3 @@ export const make = (limit: number): SlidingWindow => {
     }
   }
 }
-
-/** One window per key, created on first use. */
-export const keyed = (limit: number) => {
-  const windows = new Map<string, SlidingWindow>()
-  return {
-    tryAcquire: (key: string, now: number): boolean => {
-      let window = windows.get(key)
-      if (window === undefined) {
-        window = make(limit)
-        windows.set(key, window)
-      }
-      return window.tryAcquire(now)
-    }
-  }
-}

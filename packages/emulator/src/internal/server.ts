@@ -29,8 +29,8 @@ export interface Runtime {
   readonly config: Config
   readonly faults: Faults.FaultState
   readonly auth: ReturnType<typeof Auth.make>
-  readonly limiter: ReturnType<typeof RateLimit.keyed>
-  readonly routes: ReadonlyMap<string, Route>
+  /** By request path: the route and its frequency window (one per API command, built with the server). */
+  readonly routes: ReadonlyMap<string, { readonly route: Route; readonly window: RateLimit.SlidingWindow }>
   readonly nowMillis: () => number
 }
 
@@ -160,11 +160,12 @@ const authorized = (
   rejection: Auth.Rejection | undefined
 ): Reply => {
   if (rejection !== undefined) return failEnvelope(rejection.code, rejection.info)
-  const route = rt.routes.get(path)
-  if (route === undefined) {
+  const entry = rt.routes.get(path)
+  if (entry === undefined) {
     return failEnvelope(TimError.UnknownCommand.code, `unknown API ${JSON.stringify(path.slice(0, 100))}`)
   }
-  if (!rt.limiter.tryAcquire(route.api.path, nowMillis)) {
+  const { route, window } = entry
+  if (!window.tryAcquire(nowMillis)) {
     return failEnvelope(
       TimError.ApiRateLimited.code,
       `${route.api.path}: more than the allowed calls per second, slow down`

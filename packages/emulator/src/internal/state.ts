@@ -102,12 +102,16 @@ export const ensureLists = (account: Account, names: ReadonlyArray<string>, max:
   return true
 }
 
-/** Deletes an account and every relation that points at it. */
-export const deleteAccount = (state: State, userId: string): void => {
-  if (!state.accounts.delete(userId)) return
+/** Deletes accounts and every relation that points at them, in one pass over the accounts that stay. */
+export const deleteAccounts = (state: State, userIds: ReadonlySet<string>): void => {
+  let deleted = false
+  for (const userId of userIds) if (state.accounts.delete(userId)) deleted = true
+  if (!deleted) return
   for (const other of state.accounts.values()) {
-    removeFriend(other, userId)
-    if (other.blocked.delete(userId)) other.seq.block++
-    other.pendingOut.delete(userId)
+    for (const userId of userIds) {
+      removeFriend(other, userId)
+      if (other.blocked.delete(userId)) other.seq.block++
+      other.pendingOut.delete(userId)
+    }
   }
 }
