@@ -22,6 +22,7 @@ import {
   itemArray,
   itemGuard,
   type Outcome,
+  profileTag,
   type Route,
   type Wire
 } from "./handler.js"
@@ -149,11 +150,10 @@ const portraitGet: Handler = (body, ctx) => {
       const [resultCode, resultInfo] = guard ?? [notImported, "the account has not been imported"]
       return { To_Account: toAccount, ProfileItem: [], ResultCode: resultCode, ResultInfo: resultInfo }
     }
-    const profileItems: Array<{ Tag: string; Value: string }> = []
+    const profileItems: Array<{ readonly Tag: string; readonly Value: string }> = []
     for (const tag of env.tagList) {
-      if (tag === "Tag_Profile_IM_AllowType") profileItems.push({ Tag: tag, Value: account.allowType })
-      else if (tag === "Tag_Profile_IM_Nick" && account.nick !== undefined)
-        profileItems.push({ Tag: tag, Value: account.nick })
+      const item = profileTag(account, tag)
+      if (item !== undefined) profileItems.push(item)
     }
     return { To_Account: toAccount, ProfileItem: profileItems, ResultCode: 0, ResultInfo: "" }
   })

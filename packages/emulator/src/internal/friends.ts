@@ -25,6 +25,7 @@ import {
   notImported,
   type Outcome,
   page,
+  profileTag,
   quote,
   type Route,
   relationCheck,
@@ -352,16 +353,8 @@ const friendGet = sns(FriendGet.Request, (request, from, _body, ctx) => {
 })
 
 /** A friend_get_list tag: the peer's profile (Nick, AllowType), else the friend's SNS data. */
-const friendTag = (to: Account, friend: Friend, tag: string): TagValue | undefined => {
-  switch (tag) {
-    case "Tag_Profile_IM_Nick":
-      return to.nick === undefined ? undefined : { Tag: tag, Value: to.nick }
-    case "Tag_Profile_IM_AllowType":
-      return { Tag: tag, Value: to.allowType }
-    default:
-      return snsTag(friend, tag)
-  }
-}
+const friendTag = (to: Account, friend: Friend, tag: string): TagValue | undefined =>
+  profileTag(to, tag) ?? snsTag(friend, tag)
 
 /** `{To_Account, SnsProfileItem, ResultCode, ResultInfo}`; `extra` is the serialised `SnsProfileItem` array. */
 const getListItem: ItemWriter = (toAccount, code, info, profile) =>

@@ -171,6 +171,21 @@ export const written = (ctx: Ctx, results: Results | Failure): RawJson | Failure
   return results.answer()
 }
 
+/** An account's value of a profile tag the emulator keeps (`Tag_Profile_IM_Nick`, `_AllowType`), if it has one. */
+export const profileTag = (
+  account: Account,
+  tag: string
+): { readonly Tag: string; readonly Value: string } | undefined => {
+  switch (tag) {
+    case "Tag_Profile_IM_Nick":
+      return account.nick === undefined ? undefined : { Tag: tag, Value: account.nick }
+    case "Tag_Profile_IM_AllowType":
+      return { Tag: tag, Value: account.allowType }
+    default:
+      return undefined
+  }
+}
+
 /** `{ Fail_Account }` only when an item failed. */
 export const failAccount = (failed: ReadonlyArray<string>): { readonly Fail_Account?: ReadonlyArray<string> } =>
   failed.length > 0 ? { Fail_Account: failed } : {}
