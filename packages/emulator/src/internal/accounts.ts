@@ -26,7 +26,7 @@ import {
   type Route,
   type Wire
 } from "./handler.js"
-import { deleteAccounts, makeAccount, touch } from "./state.js"
+import { deleteAccounts, makeAccount } from "./state.js"
 
 const invalidCode = TimError.IllegalParameters.code
 const notImported = TimError.UserNotImported.code
@@ -40,7 +40,6 @@ const importOne = (ctx: Ctx, userId: string, nick?: string): void => {
     ctx.state.accounts.set(userId, account)
   }
   if (nick !== undefined) account.nick = nick
-  touch(ctx.state)
 }
 
 const importRequest = decoder(AccountImport.Request)
@@ -108,7 +107,6 @@ const accountDelete: Handler = (body, ctx) => {
   })
   if (resultItems instanceof Failure) return resultItems
   deleteAccounts(ctx.state, deleted)
-  touch(ctx.state)
   return encodeDelete({ ResultItem: resultItems })
 }
 
@@ -125,7 +123,6 @@ const portraitSet: Handler = (body, ctx) => {
     if (item.tag === "Tag_Profile_IM_AllowType") account.allowType = item.value
     else account.nick = item.value
   }
-  touch(ctx.state)
   return encodeEmpty({})
 }
 
@@ -162,10 +159,10 @@ const portraitGet: Handler = (body, ctx) => {
 
 /** The account and profile routes. */
 export const routes: ReadonlyArray<Route> = [
-  { api: AccountImport.api, handle: accountImport },
-  { api: MultiAccountImport.api, handle: multiAccountImport },
-  { api: AccountCheck.api, handle: accountCheck },
-  { api: AccountDelete.api, handle: accountDelete },
-  { api: PortraitSet.api, handle: portraitSet },
-  { api: PortraitGet.api, handle: portraitGet }
+  { api: AccountImport.api, handle: accountImport, writes: true },
+  { api: MultiAccountImport.api, handle: multiAccountImport, writes: true },
+  { api: AccountCheck.api, handle: accountCheck, writes: false },
+  { api: AccountDelete.api, handle: accountDelete, writes: true },
+  { api: PortraitSet.api, handle: portraitSet, writes: true },
+  { api: PortraitGet.api, handle: portraitGet, writes: false }
 ]

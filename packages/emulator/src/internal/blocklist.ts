@@ -5,6 +5,7 @@
 import { BlocklistAdd, BlocklistCheck, BlocklistDelete, BlocklistGet, TimError } from "@effect-tim/schema"
 import { wire } from "./decode.js"
 import {
+  answered,
   Failure,
   forEachPeer,
   forEachTarget,
@@ -13,8 +14,7 @@ import {
   type Route,
   relationCheck,
   sns,
-  toAccounts,
-  written
+  toAccounts
 } from "./handler.js"
 import { removeFriend } from "./state.js"
 
@@ -36,7 +36,7 @@ const blocklistAdd = sns(BlocklistAdd.Request.omit("toAccounts"), (_env, from, b
     to.pendingOut.delete(from.userId)
     return [0, ""]
   })
-  return written(ctx, results)
+  return answered(results)
 })
 
 const blocklistDelete = sns(BlocklistDelete.Request.omit("toAccounts"), (_env, from, body, ctx) => {
@@ -49,7 +49,7 @@ const blocklistDelete = sns(BlocklistDelete.Request.omit("toAccounts"), (_env, f
     from.seq.block++
     return [0, ""]
   })
-  return written(ctx, results)
+  return answered(results)
 })
 
 const encodeGet = wire(BlocklistGet.Response)
@@ -92,8 +92,8 @@ const blocklistCheck = sns(BlocklistCheck.Request.omit("toAccounts"), (env, from
 
 /** The blocklist routes. */
 export const routes: ReadonlyArray<Route> = [
-  { api: BlocklistAdd.api, handle: blocklistAdd },
-  { api: BlocklistDelete.api, handle: blocklistDelete },
-  { api: BlocklistGet.api, handle: blocklistGet },
-  { api: BlocklistCheck.api, handle: blocklistCheck }
+  { api: BlocklistAdd.api, handle: blocklistAdd, writes: true },
+  { api: BlocklistDelete.api, handle: blocklistDelete, writes: true },
+  { api: BlocklistGet.api, handle: blocklistGet, writes: false },
+  { api: BlocklistCheck.api, handle: blocklistCheck, writes: false }
 ]

@@ -16,6 +16,7 @@ import {
 } from "@effect-tim/schema"
 import { decoder, wire } from "./decode.js"
 import {
+  answered,
   type Ctx,
   Failure,
   forEachItem,
@@ -32,10 +33,9 @@ import {
   sns,
   toAccounts,
   unknownTag,
-  type Wire,
-  written
+  type Wire
 } from "./handler.js"
-import { type Account, bumpCustom, bumpStandard, ensureLists, type Friend, removeFriend, touch } from "./state.js"
+import { type Account, bumpCustom, bumpStandard, ensureLists, type Friend, removeFriend } from "./state.js"
 
 const code = {
   invalid: TimError.InvalidParameters.code,
@@ -122,7 +122,7 @@ const friendAdd = sns(FriendAdd.Request.omit("items"), (env, from, body, ctx) =>
   const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, decodeAddItem, (item) =>
     addOne(ctx, from, item, single, force)
   )
-  return written(ctx, results)
+  return answered(results)
 })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ const friendImport = sns(FriendImport.Request.omit("items"), (_env, from, body, 
   const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, decodeImportItem, (item) =>
     importOne(ctx, from, item)
   )
-  return written(ctx, results)
+  return answered(results)
 })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ const friendUpdate = sns(FriendUpdate.Request.omit("items"), (_env, from, body, 
   const results = forEachItem(ctx, body, "UpdateItem", Limits.maxItemsPerRequest, decodeUpdateItem, (item) =>
     updateOne(ctx, from, item)
   )
-  return written(ctx, results)
+  return answered(results)
 })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ const friendDelete = sns(FriendDelete.Request.omit("toAccounts"), (env, from, bo
     if (both) removeFriend(to, from.userId)
     return done
   })
-  return written(ctx, results)
+  return answered(results)
 })
 
 const encodeDeleteAll = wire(FriendDeleteAll.Response)
@@ -252,7 +252,6 @@ const friendDeleteAll = sns(FriendDeleteAll.Request, (request, from, _body, ctx)
     bumpStandard(from)
     if (custom) bumpCustom(from)
   }
-  touch(ctx.state)
   return encodeDeleteAll({})
 })
 
@@ -391,12 +390,12 @@ const friendGetList = sns(FriendGetList.Request.omit("toAccounts"), (env, from, 
 
 /** The friend routes. */
 export const routes: ReadonlyArray<Route> = [
-  { api: FriendAdd.api, handle: friendAdd },
-  { api: FriendImport.api, handle: friendImport },
-  { api: FriendUpdate.api, handle: friendUpdate },
-  { api: FriendDelete.api, handle: friendDelete },
-  { api: FriendDeleteAll.api, handle: friendDeleteAll },
-  { api: FriendCheck.api, handle: friendCheck },
-  { api: FriendGet.api, handle: friendGet },
-  { api: FriendGetList.api, handle: friendGetList }
+  { api: FriendAdd.api, handle: friendAdd, writes: true },
+  { api: FriendImport.api, handle: friendImport, writes: true },
+  { api: FriendUpdate.api, handle: friendUpdate, writes: true },
+  { api: FriendDelete.api, handle: friendDelete, writes: true },
+  { api: FriendDeleteAll.api, handle: friendDeleteAll, writes: true },
+  { api: FriendCheck.api, handle: friendCheck, writes: false },
+  { api: FriendGet.api, handle: friendGet, writes: false },
+  { api: FriendGetList.api, handle: friendGetList, writes: false }
 ]

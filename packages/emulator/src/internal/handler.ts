@@ -11,7 +11,7 @@ import type { Schema } from "effect"
 import { decoder, Invalid } from "./decode.js"
 import type { FaultState } from "./faults.js"
 import * as Faults from "./faults.js"
-import { type Account, type State, touch } from "./state.js"
+import type { Account, State } from "./state.js"
 
 /** Per-account limits. */
 export interface Limits {
@@ -70,6 +70,8 @@ export const quote = (s: string): string => (s === "" ? '""' : plain.test(s) ? `
 export interface Route {
   readonly api: Api.Any
   readonly handle: Handler
+  /** Whether the API writes: the server then marks the state changed (for saving) after every answer but a failure. */
+  readonly writes: boolean
 }
 
 /** The 30001 failure of an sns request. */
@@ -164,12 +166,9 @@ export class Results {
   }
 }
 
-/** A batch write's answer: the results, with the state marked changed (for saving), or the whole-request failure. */
-export const written = (ctx: Ctx, results: Results | Failure): RawJson | Failure => {
-  if (results instanceof Failure) return results
-  touch(ctx.state)
-  return results.answer()
-}
+/** A batch answer: the results, or the whole-request failure. */
+export const answered = (results: Results | Failure): RawJson | Failure =>
+  results instanceof Failure ? results : results.answer()
 
 /** An account's value of a profile tag the emulator keeps (`Tag_Profile_IM_Nick`, `_AllowType`), if it has one. */
 export const profileTag = (

@@ -6,7 +6,7 @@
 import { GroupAdd, GroupDelete, GroupGet, TimError } from "@effect-tim/schema"
 import { wire } from "./decode.js"
 import { Failure, forEachPeer, RawJson, type Route, sns, toAccounts } from "./handler.js"
-import { bumpStandard, ensureLists, touch } from "./state.js"
+import { bumpStandard, ensureLists } from "./state.js"
 
 const encodeAdd = wire(GroupAdd.Response)
 
@@ -18,7 +18,6 @@ const groupAdd = sns(GroupAdd.Request.omit("toAccounts"), (env, from, body, ctx)
   if (!ensureLists(from, names, ctx.config.limits.lists)) {
     return new Failure(TimError.FriendListLimitReached.code, "Err_SNS_GroupAdd_Group_Num_Exceed_Threshold")
   }
-  touch(ctx.state)
   if (targets === undefined) return encodeAdd({ CurrentSequence: from.seq.group })
   const results = forEachPeer(ctx, targets, "GroupAdd", (to) => {
     const friend = from.friends.get(to.userId)
@@ -45,7 +44,6 @@ const groupDelete = sns(GroupDelete.Request, (request, from, _body, ctx) => {
     bumpStandard(from)
   }
   from.seq.group++
-  touch(ctx.state)
   return encodeDelete({ CurrentSequence: from.seq.group })
 })
 
@@ -72,7 +70,7 @@ const groupGet = sns(GroupGet.Request, (request, from, _body, _ctx) => {
 
 /** The friend list routes. */
 export const routes: ReadonlyArray<Route> = [
-  { api: GroupAdd.api, handle: groupAdd },
-  { api: GroupDelete.api, handle: groupDelete },
-  { api: GroupGet.api, handle: groupGet }
+  { api: GroupAdd.api, handle: groupAdd, writes: true },
+  { api: GroupDelete.api, handle: groupDelete, writes: true },
+  { api: GroupGet.api, handle: groupGet, writes: false }
 ]

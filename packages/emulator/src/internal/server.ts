@@ -196,6 +196,7 @@ const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => 
     )
   }
   if (result instanceof Failure) return failEnvelope(result.code, result.info)
+  if (route.writes) touch(rt.state)
   if (result instanceof RawJson) {
     return respondText(result.members === "" ? `{${okMembers}}` : `{${result.members},${okMembers}}`)
   }
