@@ -33,7 +33,7 @@ const groupAdd = sns(GroupAdd.Request.omit("toAccounts"), (env, from, body, ctx)
 
 const encodeDelete = wire(GroupDelete.Response)
 
-const groupDelete = sns(GroupDelete.Request, (request, from, _body, ctx) => {
+const groupDelete = sns(GroupDelete.Request, (request, from) => {
   const names = new Set(request.groupNames)
   const kept = from.lists.filter((name) => !names.has(name))
   if (kept.length !== from.lists.length) {
