@@ -80,7 +80,30 @@ export const StandardFriendTag = Schema.Literal(
 /** @since 0.1.0 */
 export type StandardFriendTag = typeof StandardFriendTag.Type
 
-/** The profile tags the emulator supports. @since 0.1.0 */
-export const ProfileTag = Schema.Literal("Tag_Profile_IM_AllowType", "Tag_Profile_IM_Nick")
+/** `Tag_Profile_IM_Gender`. @since 0.1.0 */
+export const Gender = Schema.Literal("Gender_Type_Unknown", "Gender_Type_Female", "Gender_Type_Male")
+/** @since 0.1.0 */
+export type Gender = typeof Gender.Type
+
+/** `Tag_Profile_IM_AdminForbidType`: whether the admin forbids the account to send friend requests. @since 0.1.0 */
+export const AdminForbidType = Schema.Literal("AdminForbid_Type_None", "AdminForbid_Type_SendOut")
+/** @since 0.1.0 */
+export type AdminForbidType = typeof AdminForbidType.Type
+
+/** The standard profile field tags (trtc.io/document/33520). @since 0.1.0 */
+export const ProfileTag = Schema.Literal(
+  "Tag_Profile_IM_Nick",
+  "Tag_Profile_IM_Gender",
+  "Tag_Profile_IM_BirthDay",
+  "Tag_Profile_IM_Location",
+  "Tag_Profile_IM_SelfSignature",
+  "Tag_Profile_IM_AllowType",
+  "Tag_Profile_IM_Language",
+  "Tag_Profile_IM_Image",
+  "Tag_Profile_IM_MsgSettings",
+  "Tag_Profile_IM_AdminForbidType",
+  "Tag_Profile_IM_Level",
+  "Tag_Profile_IM_Role"
+)
 /** @since 0.1.0 */
 export type ProfileTag = typeof ProfileTag.Type

@@ -106,6 +106,24 @@ export const CustomTag = Schema.String.pipe(
 )
 
 /**
+ * A custom profile field tag: `Tag_Profile_Custom_` and 1 to 8 letters (configured per app in the console).
+ *
+ * @since 0.1.0
+ */
+export const CustomProfileTag = Schema.String.pipe(
+  prefixedKeyword("Tag_Profile_Custom_", Limits.maxCustomProfileKeywordBytes, "a custom profile tag"),
+  Schema.annotations({ identifier: "CustomProfileTag" })
+)
+
+/**
+ * A string profile value of at most `max` bytes (500 for most fields, 16 for `Tag_Profile_IM_Location`).
+ *
+ * @since 0.1.0
+ */
+export const ProfileString = (max: number = Limits.maxProfileValueBytes) =>
+  Schema.String.pipe(byteLength(0, max, "a profile value"))
+
+/**
  * A custom field value: a string of at most 500 bytes, or an integer (the friend_import sample sends one).
  *
  * @since 0.1.0

@@ -32,5 +32,11 @@ export const maxAddSourceKeywordBytes = 8
 export const maxCustomTagKeywordBytes = 8
 /** Bytes of a custom friend field's string value. @since 0.1.0 */
 export const maxCustomValueBytes = 500
+/** Bytes of a profile field's string value (Nick, SelfSignature, Image, custom fields). @since 0.1.0 */
+export const maxProfileValueBytes = 500
+/** Bytes of `Tag_Profile_IM_Location`. @since 0.1.0 */
+export const maxLocationBytes = 16
+/** Letters after `Tag_Profile_Custom_`. @since 0.1.0 */
+export const maxCustomProfileKeywordBytes = 8
 /** Calls per second per sns API (Tencent's default frequency limit). @since 0.1.0 */
 export const defaultCallsPerSecond = 200

@@ -49,7 +49,7 @@ export const Response = Schema.Struct({
 export type Response = typeof Response.Type
 
 /**
- * The descriptor.
+ * The descriptor, with the codes of the page's table (trtc.io/document/34917).
  *
  * @since 0.1.0
  */
@@ -58,7 +58,15 @@ export const api = Api.make({
   command: "portrait_get",
   Request,
   Response,
-  errors: [TimError.IllegalParameters, TimError.UserNotImported]
+  errors: [
+    TimError.ProfileInvalidRequest,
+    TimError.ProfileAccountMissing,
+    TimError.ProfileAccountNotFound,
+    TimError.ProfileAdminRequired,
+    TimError.ProfileServerError,
+    TimError.ProfileReadForbidden,
+    TimError.ProfileTagNotFound
+  ]
 })
 
 /**

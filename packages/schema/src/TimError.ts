@@ -259,6 +259,95 @@ export class ListMemberNotFriend extends make<ListMemberNotFriend>()(
 ) {}
 
 // ---------------------------------------------------------------------------------------------------------------
+// Profile codes (40xxx): portrait_set and portrait_get answer these, not the account APIs' 70xxx
+// ---------------------------------------------------------------------------------------------------------------
+
+/** 40001: the profile request is malformed (`Err_Profile_Comm_Decode_Fail`). @since 0.1.0 */
+export class ProfileInvalidRequest extends make<ProfileInvalidRequest>()(
+  "ProfileInvalidRequest",
+  40001,
+  "invalid profile request parameters",
+  "final"
+) {}
+/** 40002: the request names no account whose profile to read. @since 0.1.0 */
+export class ProfileAccountMissing extends make<ProfileAccountMissing>()(
+  "ProfileAccountMissing",
+  40002,
+  "the request names no account whose profile to read",
+  "final"
+) {}
+/** 40003: the requested account does not exist (has not been imported). @since 0.1.0 */
+export class ProfileAccountNotFound extends make<ProfileAccountNotFound>()(
+  "ProfileAccountNotFound",
+  40003,
+  "the requested account does not exist",
+  "final"
+) {}
+/** 40004: the profile request needs an App admin identifier. @since 0.1.0 */
+export class ProfileAdminRequired extends make<ProfileAdminRequired>()(
+  "ProfileAdminRequired",
+  40004,
+  "the request requires App admin permission",
+  "final"
+) {}
+/** 40005: a profile field contains sensitive words. @since 0.1.0 */
+export class ProfileSensitiveContent extends make<ProfileSensitiveContent>()(
+  "ProfileSensitiveContent",
+  40005,
+  "a profile field contains sensitive words",
+  "final"
+) {}
+/** 40006: internal server error of the profile service; retry later. @since 0.1.0 */
+export class ProfileServerError extends make<ProfileServerError>()(
+  "ProfileServerError",
+  40006,
+  "internal server error, retry later",
+  "retryable"
+) {}
+/** 40007: no permission to read a profile field. @since 0.1.0 */
+export class ProfileReadForbidden extends make<ProfileReadForbidden>()(
+  "ProfileReadForbidden",
+  40007,
+  "no permission to read the profile field",
+  "final"
+) {}
+/** 40008: no permission to write a profile field. @since 0.1.0 */
+export class ProfileWriteForbidden extends make<ProfileWriteForbidden>()(
+  "ProfileWriteForbidden",
+  40008,
+  "no permission to write the profile field",
+  "final"
+) {}
+/** 40009: the profile field's tag does not exist (not standard, or a custom field the app did not configure). @since 0.1.0 */
+export class ProfileTagNotFound extends make<ProfileTagNotFound>()(
+  "ProfileTagNotFound",
+  40009,
+  "the profile field's tag does not exist",
+  "final"
+) {}
+/** 40601: a profile field's value is longer than its limit (500 bytes). @since 0.1.0 */
+export class ProfileValueTooLong extends make<ProfileValueTooLong>()(
+  "ProfileValueTooLong",
+  40601,
+  "the profile field's value exceeds its length limit",
+  "final"
+) {}
+/** 40605: a standard profile field's value is not one it accepts. @since 0.1.0 */
+export class ProfileValueInvalid extends make<ProfileValueInvalid>()(
+  "ProfileValueInvalid",
+  40605,
+  "invalid value of a standard profile field",
+  "final"
+) {}
+/** 40610: a standard profile field's value has the wrong type (a string where a number belongs, or the reverse). @since 0.1.0 */
+export class ProfileValueTypeInvalid extends make<ProfileValueTypeInvalid>()(
+  "ProfileValueTypeInvalid",
+  40610,
+  "invalid value type of a profile field",
+  "final"
+) {}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Public REST codes (600xx)
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -679,6 +768,26 @@ export const snsClasses = [
 ] as const
 
 /**
+ * The profile service's codes (40xxx), answered by portrait_set and portrait_get.
+ *
+ * @since 0.1.0
+ */
+export const profileClasses = [
+  ProfileInvalidRequest,
+  ProfileAccountMissing,
+  ProfileAccountNotFound,
+  ProfileAdminRequired,
+  ProfileSensitiveContent,
+  ProfileServerError,
+  ProfileReadForbidden,
+  ProfileWriteForbidden,
+  ProfileTagNotFound,
+  ProfileValueTooLong,
+  ProfileValueInvalid,
+  ProfileValueTypeInvalid
+] as const
+
+/**
  * The public REST codes (600xx, 700xx, 71000, 720xx, 800xx): any API can answer them.
  *
  * @since 0.1.0
@@ -743,7 +852,7 @@ export const publicClasses = [
  *
  * @since 0.1.0
  */
-export const classes = [...snsClasses, ...publicClasses] as const
+export const classes = [...snsClasses, ...profileClasses, ...publicClasses] as const
 
 /**
  * Any documented error (an instance of one of `classes`).

@@ -180,6 +180,48 @@ describe("API schemas", () => {
     assert.isTrue(Either.isLeft(Schema.decodeUnknownEither(S.MultiAccountImport.Request)({ Accounts: tooMany })))
   })
 
+  it("portrait_set: every standard field with its type and limits, and custom fields", () => {
+    const decode = Schema.decodeUnknownEither(S.PortraitSet.ProfileItem)
+    const ok = (Tag: string, Value: unknown) => assert.isTrue(Either.isRight(decode({ Tag, Value })), `${Tag}=${Value}`)
+    const bad = (Tag: string, Value: unknown) => assert.isTrue(Either.isLeft(decode({ Tag, Value })), `${Tag}=${Value}`)
+    ok("Tag_Profile_IM_Nick", "n".repeat(500))
+    bad("Tag_Profile_IM_Nick", "n".repeat(501))
+    ok("Tag_Profile_IM_Gender", "Gender_Type_Female")
+    bad("Tag_Profile_IM_Gender", "Female")
+    ok("Tag_Profile_IM_BirthDay", 20190419)
+    bad("Tag_Profile_IM_BirthDay", "20190419")
+    bad("Tag_Profile_IM_Level", 4_294_967_296)
+    bad("Tag_Profile_IM_Role", -1)
+    ok("Tag_Profile_IM_Location", "x".repeat(16))
+    bad("Tag_Profile_IM_Location", "x".repeat(17))
+    ok("Tag_Profile_IM_AdminForbidType", "AdminForbid_Type_SendOut")
+    ok("Tag_Profile_IM_MsgSettings", 1)
+    ok("Tag_Profile_Custom_Test", "value")
+    bad("Tag_Profile_Custom_Test", 1)
+    bad("Tag_Profile_Custom_TooLongName", "value")
+    bad("Tag_Profile_IM_Unknown", "value")
+    assert.deepStrictEqual(Object.keys(S.PortraitSet.standardFields).sort(), [...S.Enums.ProfileTag.literals].sort())
+  })
+
+  it("the registry lists every API module's descriptor once, under its module's name", () => {
+    const modules = S as unknown as Record<string, { readonly api?: S.Api.Any }>
+    const described = Object.keys(modules)
+      .filter((name) => modules[name]?.api !== undefined)
+      .sort()
+    assert.deepStrictEqual([...S.Apis.names].sort(), described)
+    for (const name of S.Apis.names) assert.strictEqual<unknown>(S.Apis.all[name], modules[name]?.api)
+    const paths = S.Apis.names.map((name) => S.Apis.all[name].path)
+    assert.strictEqual(new Set(paths).size, paths.length)
+  })
+
+  it("every registered API has a sample request that round-trips", () => {
+    for (const name of S.Apis.names) {
+      const sample = (samples as Record<string, unknown>)[name]
+      assert.isDefined(sample, `no sample request for ${name}`)
+      roundTrip(S.Apis.all[name].Request, sample)
+    }
+  })
+
   it("every API has a descriptor with its path", () => {
     const apis = [
       S.FriendAdd.api,
@@ -263,5 +305,18 @@ describe("per-API error unions", () => {
       ]
     )
     assert.strictEqual(S.FriendAdd.api.errors.length, 18)
+    // The profile APIs answer their own 40xxx codes (trtc.io/document/34916, 34917), not the account APIs' 70xxx.
+    assert.deepStrictEqual(
+      S.PortraitSet.api.errors.map((cls) => cls.code),
+      [40001, 40003, 40004, 40006, 40008, 40009, 40601, 40605, 40610]
+    )
+    assert.deepStrictEqual(
+      S.PortraitGet.api.errors.map((cls) => cls.code),
+      [40001, 40002, 40003, 40004, 40006, 40007, 40009]
+    )
+    const tagMissing: S.PortraitGet.Error = new S.TimError.ProfileTagNotFound({ info: "" })
+    // @ts-expect-error portrait_set cannot answer 40007 (read permission)
+    const notSet: S.PortraitSet.Error = new S.TimError.ProfileReadForbidden({ info: "" })
+    assert.deepStrictEqual([tagMissing.code, notSet.code], [40009, 40007])
   })
 })

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { TimError } from "../src/index.js"
+import { Api, PortraitGet, PortraitSet, TimError } from "../src/index.js"
 
 describe("TimError", () => {
   it("has one class per documented code, with unique tags and codes", () => {
@@ -10,10 +10,11 @@ describe("TimError", () => {
     assert.strictEqual(new Set(tags).size, tags.length)
     const expected = [
       30001, 30002, 30003, 30004, 30005, 30006, 30007, 30008, 30009, 30010, 30011, 30012, 30013, 30014, 30515, 30516,
-      30525, 30539, 30540, 30614, 31704, 31707, 31804, 32216, 60002, 60003, 60004, 60005, 60006, 60007, 60008, 60009,
-      60010, 60011, 60012, 60013, 60014, 60015, 60016, 60017, 60018, 60019, 60020, 60021, 60025, 60026, 60027, 60028,
-      70001, 70003, 70009, 70013, 70014, 70016, 70020, 70050, 70051, 70107, 70169, 70398, 70399, 70402, 70404, 70500,
-      71000, 72000, 72001, 72002, 72010, 72011, 72012, 80001, 80002, 80003, 80004, 80005
+      30525, 30539, 30540, 30614, 31704, 31707, 31804, 32216, 40001, 40002, 40003, 40004, 40005, 40006, 40007, 40008,
+      40009, 40601, 40605, 40610, 60002, 60003, 60004, 60005, 60006, 60007, 60008, 60009, 60010, 60011, 60012, 60013,
+      60014, 60015, 60016, 60017, 60018, 60019, 60020, 60021, 60025, 60026, 60027, 60028, 70001, 70003, 70009, 70013,
+      70014, 70016, 70020, 70050, 70051, 70107, 70169, 70398, 70399, 70402, 70404, 70500, 71000, 72000, 72001, 72002,
+      72010, 72011, 72012, 80001, 80002, 80003, 80004, 80005
     ]
     assert.deepStrictEqual([...codes].sort(), [...expected].sort())
   })
@@ -51,7 +52,7 @@ describe("TimError", () => {
         .filter((cls) => cls.retry === retry)
         .map((cls) => cls.code)
         .sort()
-    assert.deepStrictEqual(byClass("retryable"), [30006, 30007, 30008, 60008, 60013, 60014, 70169, 70500])
+    assert.deepStrictEqual(byClass("retryable"), [30006, 30007, 30008, 40006, 60008, 60013, 60014, 70169, 70500])
     assert.deepStrictEqual(byClass("backoff"), [30540, 31707, 60007, 60011, 60018, 60019, 70050, 72010])
     assert.deepStrictEqual(byClass("resign"), [70001])
     assert.strictEqual(TimError.minRetryDelayOf(70050), 60_000)
@@ -68,6 +69,20 @@ describe("TimError", () => {
         Effect.catchTag("BlockedByTarget", (e) => Effect.succeed(e.code))
       )
       assert.strictEqual(result, 30525)
+    })
+  )
+
+  it.effect("catchTag works for the profile codes through portrait_set's error union", () =>
+    Effect.gen(function* () {
+      const narrow = Api.errorFromCode(PortraitSet.api)
+      const tag = yield* Effect.fail(narrow(40009, "x")).pipe(
+        Effect.catchTag("ProfileTagNotFound", (e) => Effect.succeed(e.code)),
+        Effect.catchAll((e) => Effect.succeed(e.code * -1))
+      )
+      assert.strictEqual(tag, 40009)
+      // 40007 (read permission) is portrait_get's, not portrait_set's: it stays UnknownCode there.
+      assert.instanceOf(narrow(40007, ""), TimError.UnknownCode)
+      assert.instanceOf(Api.errorFromCode(PortraitGet.api)(40007, ""), TimError.ProfileReadForbidden)
     })
   )
 
