@@ -95,25 +95,23 @@ for (const { file, words } of installLines) {
 log(`${installLines.length} install lines in ${new Set(installLines.map((l) => l.file)).size} READMEs checked`)
 
 // --- a fresh npm project ---------------------------------------------------------------------------------------------
-// Our packages come from the tarballs: the overrides stand in for the registry for their own cross-dependencies.
+// Our packages come from the tarballs: overrides stand in for the registry for their cross-dependencies. npm wants
+// an override of a direct dependency to say `$name`, so they are rewritten before each install.
 const project = join(work, "app")
 mkdirSync(project)
-writeFileSync(
-  join(project, "package.json"),
-  JSON.stringify(
-    {
-      name: "effect-tim-consumer",
-      private: true,
-      type: "module",
-      overrides: Object.fromEntries([...packages].map(([name, p]) => [name, `file:${p.tarball}`]))
-    },
-    null,
-    2
+const manifest = join(project, "package.json")
+writeFileSync(manifest, JSON.stringify({ name: "effect-tim-consumer", private: true, type: "module" }, null, 2))
+const setOverrides = (named) => {
+  const pkg = JSON.parse(readFileSync(manifest, "utf8"))
+  const direct = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}), ...named])
+  pkg.overrides = Object.fromEntries(
+    [...packages].map(([name, p]) => [name, direct.has(name) ? `$${name}` : `file:${p.tarball}`])
   )
-)
+  writeFileSync(manifest, JSON.stringify(pkg, null, 2))
+}
 const npmFlags = ["--no-audit", "--no-fund", "--loglevel=error"]
 const toNpm = (words) => {
-  const args = words.slice(words[0] === "npm" ? 2 : 2).filter((w) => w !== "-g" && w !== "--global")
+  const args = words.slice(2).filter((w) => w !== "-g" && w !== "--global")
   return args.map((word) => {
     if (word.startsWith("-")) return word
     const [name] = splitSpec(word)
@@ -124,6 +122,7 @@ const toNpm = (words) => {
 const ordered = [...installLines.filter((l) => l.file === "README.md"), ...installLines.filter((l) => l.file !== "README.md")]
 for (const { file, words } of ordered) {
   log(`${file}: ${words.join(" ")}`)
+  setOverrides(words.slice(2).map((w) => splitSpec(w)[0]).filter((n) => packages.has(n)))
   run("npm", ["install", ...npmFlags, ...toNpm(words)], { cwd: project })
 }
 run("npm", ["install", ...npmFlags, "-D", "typescript@~5.9.3", "@types/node@^20.19.0"], { cwd: project })
@@ -154,7 +153,8 @@ writeFileSync(
       lib: ["es2022"],
       types: ["node"],
       outDir: "dist",
-      skipLibCheck: false
+      // as `tsc --init` writes it: @effect/platform's own declarations need the DOM lib, which a Node app lacks
+      skipLibCheck: true
     },
     include: ["src"]
   })
