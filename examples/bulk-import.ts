@@ -9,13 +9,13 @@
  */
 import * as path from "node:path"
 import { FileSystem } from "@effect/platform"
-import { NodeContext, NodeHttpClient, NodeRuntime } from "@effect/platform-node"
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { BulkInput } from "@effect-tim/cli"
 import { Emulator } from "@effect-tim/emulator"
 import { Friends } from "@effect-tim/friends"
 import { Fields, Limits, MultiAccountImport } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
-import { Array as Arr, Chunk, Console, Effect, Layer, Schema, Stream } from "effect"
+import { Array as Arr, Chunk, Console, Effect, Schema, Stream } from "effect"
 import { emulatorLive } from "./lib/emulatorLive.js"
 
 const rowCount = Math.max(1, Number(process.argv[2] ?? 5000))
@@ -93,8 +93,6 @@ const program = Effect.gen(function* () {
   yield* Console.log(`the emulator holds ${state.friendships.length} friendships`) // as many as the "ok" outcomes
 })
 
-const EmulatorLive = emulatorLive({ client: { retry: { baseDelay: "10 millis" } } }).pipe(
-  Layer.provide(NodeHttpClient.layerUndici)
-)
+const EmulatorLive = emulatorLive({ client: { retry: { baseDelay: "10 millis" } } })
 
 program.pipe(Effect.scoped, Effect.provide(EmulatorLive), Effect.provide(NodeContext.layer), NodeRuntime.runMain)

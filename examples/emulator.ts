@@ -5,7 +5,8 @@
  *
  * Run: pnpm exec tsx --conditions=@effect-tim/source examples/emulator.ts
  *
- * In a test (a file under packages/<pkg>/test), build the same layer (`lib/emulatorLive.ts`) and share one emulator
+ * In a test, the emulator's test kit is the same layer without `Friends` (`TestKit.layer()` from
+ * `@effect-tim/emulator`; add `Friends.layer()` on top as `lib/emulatorLive.ts` does) and shares one emulator
  * across a suite with @effect/vitest:
  *
  *   it.layer(EmulatorLive)("friends", (it) => {
@@ -16,16 +17,14 @@
  *       }))
  *   })
  */
-import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
+import { NodeRuntime } from "@effect/platform-node"
 import { Emulator } from "@effect-tim/emulator"
-import { Console, Effect, Layer } from "effect"
+import { Console, Effect } from "effect"
 import { addAndCheck } from "./lib/addAndCheck.js"
 import { emulatorLive } from "./lib/emulatorLive.js"
 
 // AllowAny: adds take effect at once instead of waiting for the peer's confirmation
-const EmulatorLive = emulatorLive({ emulator: { defaultAllowType: "AllowType_Type_AllowAny" } }).pipe(
-  Layer.provide(NodeHttpClient.layerUndici)
-)
+const EmulatorLive = emulatorLive({ emulator: { defaultAllowType: "AllowType_Type_AllowAny" } })
 
 Effect.gen(function* () {
   const emulator = yield* Emulator.Emulator

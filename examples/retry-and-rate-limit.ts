@@ -88,7 +88,8 @@ const EmulatorLive = emulatorLive({
     rateLimit: 20, // calls per second per API command (Tencent's documented limit is 200)
     retry: { maxAttempts: 8, baseDelay: "20 millis", factor: 2, maxElapsed: "5 seconds" },
     timeout: "2 seconds"
-  }
-}).pipe(Layer.provide(CountingHttpClient))
+  },
+  httpClient: CountingHttpClient
+})
 
 program.pipe(Effect.provide(EmulatorLive), NodeRuntime.runMain)

@@ -1,38 +1,17 @@
 /**
- * The layer the emulator examples share: an in-process emulator (`Emulator.layerTest`: 127.0.0.1, a free port, the
- * test app), a `TimClient` signed for that app at the emulator's URL, and `Friends` over that client. All three are
- * in the output, so a program can use the emulator (`snapshot`, `setFaults`) next to the service. The HTTP client
- * is left to the caller (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`).
+ * The layer the emulator examples share: the emulator's test kit (`TestKit.layer`: an emulator on 127.0.0.1 at a
+ * free port with the test app, and a `TimClient` signed for that app at its URL) and `Friends` over that client.
+ * All three are in the output, so a program can use the emulator (`snapshot`, `setFaults`) next to the service.
  */
-import type { HttpClient } from "@effect/platform"
-import { Emulator, type EmulatorError } from "@effect-tim/emulator"
+import { type EmulatorError, TestKit } from "@effect-tim/emulator"
 import { Friends } from "@effect-tim/friends"
-import { type OptionsError, TimClient } from "@effect-tim/transport"
+import type { OptionsError } from "@effect-tim/transport"
 import type { UserSigError } from "@effect-tim/usersig"
-import { Effect, Layer } from "effect"
+import { Layer } from "effect"
 
 export const emulatorLive = (
-  options: {
-    readonly emulator?: Partial<Emulator.Options> | undefined
-    readonly client?: TimClient.ClientOptions | undefined
-  } = {}
+  options: TestKit.Options = {}
 ): Layer.Layer<
-  Friends.Friends | TimClient.TimClient | Emulator.Emulator,
-  EmulatorError.EmulatorError | OptionsError.OptionsError | UserSigError.UserSigError,
-  HttpClient.HttpClient
-> =>
-  Friends.layer().pipe(
-    Layer.provideMerge(
-      Layer.unwrapEffect(
-        Effect.map(Emulator.Emulator, (emulator) =>
-          TimClient.layer({
-            sdkAppId: Emulator.testDefaults.sdkAppId,
-            secretKey: Emulator.testDefaults.secretKey,
-            endpoint: emulator.baseUrl,
-            ...options.client
-          })
-        )
-      )
-    ),
-    Layer.provideMerge(Emulator.layerTest(options.emulator))
-  )
+  Layer.Layer.Success<ReturnType<typeof TestKit.layer>> | Friends.Friends,
+  EmulatorError.EmulatorError | OptionsError.OptionsError | UserSigError.UserSigError
+> => Friends.layer().pipe(Layer.provideMerge(TestKit.layer(options)))

@@ -7,7 +7,7 @@
 
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { type Enums, Fields, Limits } from "@effect-tim/schema"
+import { Enums, Fields, Limits } from "@effect-tim/schema"
 import { Console, Context, Effect, Either, Layer, Redacted, Schedule, Schema, type Scope } from "effect"
 import { EmulatorError } from "./EmulatorError.js"
 import * as accounts from "./internal/accounts.js"
@@ -22,7 +22,7 @@ import * as Persistence from "./internal/persistence.js"
 import * as RateLimit from "./internal/rateLimit.js"
 import * as Server from "./internal/server.js"
 import { toSnapshot } from "./internal/snapshot.js"
-import { empty } from "./internal/state.js"
+import { empty, type SeedAccount, seedAccounts } from "./internal/state.js"
 
 /**
  * Fault injection settings: `itemError` (share of batch items answered 30006/30007, their effect not applied),
@@ -107,6 +107,46 @@ export const testDefaults = {
 } as const
 
 /**
+ * Accounts to create in one step, without API calls: UserIDs, or `{ userId, allowType?, nick? }`. Accounts that
+ * exist already keep their relations and get the given AllowType and nick. `allowType` applies to the plain
+ * UserIDs (default: the emulator's `defaultAllowType`).
+ *
+ * @since 0.1.0
+ */
+export interface Seed {
+  readonly accounts: ReadonlyArray<
+    | string
+    | { readonly userId: string; readonly allowType?: Enums.AllowType | undefined; readonly nick?: string | undefined }
+  >
+  readonly allowType?: Enums.AllowType | undefined
+}
+
+const isAllowType = Schema.is(Enums.AllowType)
+
+/** The seed as accounts to create, or the error that says which entry is wrong. */
+const checkSeed = (seed: Seed): ReadonlyArray<SeedAccount> | EmulatorError => {
+  const invalid = (message: string) => new EmulatorError({ reason: "InvalidOptions", message: `seed: ${message}` })
+  if (seed.allowType !== undefined && !isAllowType(seed.allowType)) {
+    return invalid(`allowType ${JSON.stringify(seed.allowType)} is not an AllowType`)
+  }
+  const out: Array<SeedAccount> = []
+  for (const [index, entry] of seed.accounts.entries()) {
+    const item = typeof entry === "string" ? { userId: entry, allowType: seed.allowType } : entry
+    if (typeof item.userId !== "string" || !Fields.isUserId(item.userId)) {
+      return invalid(`accounts[${index}]: ${JSON.stringify(item.userId)} is not a valid UserID`)
+    }
+    if (item.allowType !== undefined && !isAllowType(item.allowType)) {
+      return invalid(`accounts[${index}]: allowType ${JSON.stringify(item.allowType)} is not an AllowType`)
+    }
+    if (item.nick !== undefined && typeof item.nick !== "string") {
+      return invalid(`accounts[${index}]: nick must be a string`)
+    }
+    out.push({ userId: item.userId, allowType: item.allowType ?? seed.allowType, nick: item.nick })
+  }
+  return out
+}
+
+/**
  * @since 0.1.0
  */
 export declare namespace Emulator {
@@ -124,6 +164,8 @@ export declare namespace Emulator {
     readonly snapshot: Effect.Effect<StateSnapshot>
     /** Saves the state file now (no-op without one). */
     readonly save: Effect.Effect<void, EmulatorError>
+    /** Creates accounts (and sets their AllowType) directly in the state; fails on an invalid entry, changing nothing. */
+    readonly seed: (seed: Seed) => Effect.Effect<void, EmulatorError>
   }
 }
 
@@ -278,7 +320,14 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
         Effect.suspend(() => Server.applyFaults(rt, faults)).pipe(Effect.mapError(invalidFaults), Effect.asVoid),
       reset: Effect.sync(() => Server.resetState(rt)),
       snapshot: Effect.sync(() => toSnapshot(rt.state)),
-      save: saveIfChanged(true)
+      save: saveIfChanged(true),
+      seed: (seed) =>
+        Effect.suspend(() => {
+          const accounts = checkSeed(seed)
+          if (accounts instanceof EmulatorError) return accounts
+          seedAccounts(rt.state, accounts, config.defaultAllowType)
+          return Effect.void
+        })
     })
   })
 

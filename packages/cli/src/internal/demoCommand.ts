@@ -4,7 +4,7 @@
  * then a summary.
  */
 import { Command, Options } from "@effect/cli"
-import { Emulator } from "@effect-tim/emulator"
+import { Emulator, Prng } from "@effect-tim/emulator"
 import { Friends, type FriendsError } from "@effect-tim/friends"
 import { Fields, Limits, MultiAccountImport, PortraitSet } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
@@ -28,24 +28,13 @@ export const defaults: DemoOptions = { accounts: 2000, relations: 10_000, itemEr
 
 const userId = (i: number) => Fields.UserId.make(`user${String(i).padStart(5, "0")}`)
 
-/** A small deterministic generator (mulberry32), so every run plans the same relations. */
-const prng = (seed: number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /**
  * The relations to add, grouped by from-account: distinct pairs, plus about 3% that repeat an earlier pair in the
  * other direction (a two-way add already made them friends, so they come back as `AlreadyFriends`).
  */
 export const plan = (o: DemoOptions): ReadonlyArray<readonly [string, ReadonlyArray<string>]> => {
-  const random = prng(o.seed)
+  // The emulator's seeded generator, so every run plans the same relations.
+  const random = Prng.make(o.seed).next
   const seen = new Set<string>()
   const pairs: Array<readonly [number, number]> = []
   const repeats = Math.floor(o.relations * 0.03)

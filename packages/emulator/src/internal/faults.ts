@@ -3,8 +3,8 @@
  * Shares of 0 never fire and shares of 1 always fire without drawing, so those settings are deterministic.
  */
 import { TimError } from "@effect-tim/schema"
+import * as Prng from "../Prng.js"
 import type { Faults } from "./model.js"
-import * as Prng from "./prng.js"
 
 /** The mutable fault state of one emulator. */
 export interface FaultState {

@@ -34,6 +34,8 @@ export interface Account {
   readonly userId: string
   nick: string | undefined
   allowType: Enums.AllowType
+  /** The other profile fields that were set (standard and custom), by tag. */
+  readonly profile: Map<string, string | number>
   /** Friend list, in insertion order (friend_get pages over it). */
   readonly friends: Map<string, Friend>
   /** Blocklist: target → added at (Unix seconds), in insertion order. */
@@ -60,6 +62,7 @@ export const makeAccount = (userId: string, allowType: Enums.AllowType): Account
   userId,
   nick: undefined,
   allowType,
+  profile: new Map(),
   friends: new Map(),
   blocked: new Map(),
   lists: [],
@@ -114,4 +117,34 @@ export const deleteAccounts = (state: State, userIds: ReadonlySet<string>): void
       other.pendingOut.delete(userId)
     }
   }
+}
+
+/** One account to seed: its UserID, and optionally its AllowType and nick. */
+export interface SeedAccount {
+  readonly userId: string
+  readonly allowType?: Enums.AllowType | undefined
+  readonly nick?: string | undefined
+}
+
+/**
+ * Creates the accounts that do not exist yet (with `allowType`, else `defaultAllowType`) and sets the given
+ * AllowType and nick on those that do, keeping their relations. The caller has validated the input.
+ */
+export const seedAccounts = (
+  state: State,
+  accounts: ReadonlyArray<SeedAccount>,
+  defaultAllowType: Enums.AllowType
+): void => {
+  for (const item of accounts) {
+    let account = state.accounts.get(item.userId)
+    if (account === undefined) {
+      account = makeAccount(item.userId, item.allowType ?? defaultAllowType)
+      state.accounts.set(item.userId, account)
+    } else if (item.allowType !== undefined) {
+      account.allowType = item.allowType
+    }
+    // Profile fields, like portrait_set: no relation sequence changes.
+    if (item.nick !== undefined) account.nick = item.nick
+  }
+  touch(state)
 }
