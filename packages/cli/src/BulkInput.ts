@@ -275,19 +275,24 @@ const lift = (result: Array<Row> | BulkInputError): Effect.Effect<Array<Row>, Bu
 
 /**
  * The rows of a bulk file in batches (one per block read), streamed in bounded memory. Blank lines are skipped;
- * a malformed line fails the stream with a {@link BulkInputError} naming the line.
+ * a malformed line fails the stream with a {@link BulkInputError} naming the line. `onBytes` sees every block
+ * read (to fingerprint the file in the same pass).
  *
  * @since 0.1.0
  */
 export const rowBatches = (
-  path: string
+  path: string,
+  onBytes?: (bytes: Uint8Array) => void
 ): Stream.Stream<Array<Row>, BulkInputError | PlatformError, FileSystem.FileSystem> =>
   Stream.unwrap(
     Effect.map(FileSystem.FileSystem, (fs) => {
       const decoder = new TextDecoder("utf-8")
       const parser = makeParser(path)
       return fs.stream(path, { chunkSize: FileSystem.KiB(256) }).pipe(
-        Stream.mapEffect((bytes) => lift(parser.feed(decoder.decode(bytes, { stream: true })))),
+        Stream.mapEffect((bytes) => {
+          onBytes?.(bytes)
+          return lift(parser.feed(decoder.decode(bytes, { stream: true })))
+        }),
         Stream.concat(Stream.fromEffect(Effect.suspend(() => lift(parser.feed(decoder.decode()))))),
         Stream.concat(Stream.fromEffect(Effect.suspend(() => lift(parser.end())))),
         Stream.filter((batch) => batch.length > 0)
@@ -310,7 +315,37 @@ export const rows = (path: string): Stream.Stream<Row, BulkInputError | Platform
  * @since 0.1.0
  */
 export const scan = (path: string): Effect.Effect<number, BulkInputError | PlatformError, FileSystem.FileSystem> =>
-  Stream.runFold(rowBatches(path), 0, (n, batch) => n + batch.length)
+  Effect.map(inspect(path), (info) => info.rows)
+
+/**
+ * What {@link inspect} learns about a file: its row count, size and SHA-256 (what a journal binds to).
+ *
+ * @since 0.1.0
+ */
+export interface FileInfo {
+  readonly rows: number
+  readonly bytes: number
+  readonly sha256: string
+}
+
+/**
+ * Validates every line, counts the rows and fingerprints the content in one read of the file.
+ *
+ * @since 0.1.0
+ */
+export const inspect = (path: string): Effect.Effect<FileInfo, BulkInputError | PlatformError, FileSystem.FileSystem> =>
+  Effect.suspend(() => {
+    const hash = createHash("sha256")
+    let bytes = 0
+    return Stream.runFold(
+      rowBatches(path, (block) => {
+        hash.update(block)
+        bytes += block.length
+      }),
+      0,
+      (n, batch) => n + batch.length
+    ).pipe(Effect.map((rows) => ({ rows, bytes, sha256: hash.digest("hex") })))
+  })
 
 /**
  * A unit of work: rows with the same from-account, at most `maxItems` of them. Its `id` (first and last line and

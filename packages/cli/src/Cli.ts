@@ -10,9 +10,14 @@ import type { CliApp } from "@effect/cli/CliApp"
 import { NodeContext } from "@effect/platform-node"
 import { Cause, Console, Effect, type Layer, Logger, LogLevel } from "effect"
 import * as accountCommands from "./internal/accountCommands.js"
+import * as Argv from "./internal/argv.js"
 import * as demoCommand from "./internal/demoCommand.js"
 import * as emulatorCommand from "./internal/emulatorCommand.js"
+import { Interrupted } from "./internal/errors.js"
 import * as friendCommands from "./internal/friendCommands.js"
+import * as Help from "./internal/help.js"
+import * as Signals from "./internal/signals.js"
+import * as Spec from "./internal/spec.js"
 import * as usersigCommands from "./internal/usersigCommands.js"
 
 /**
@@ -43,6 +48,38 @@ export const command = Command.make("tim").pipe(
 
 const app = Command.run(command, { name: "tim", version })
 
+// What every command accepts, read from the tree once, on first use.
+let spec: Spec.CommandSpec | undefined
+const specOf = (): Spec.CommandSpec => {
+  spec ??= Spec.make(command)
+  return spec
+}
+
+// @effect/cli colours its own messages; they reach stderr as plain text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is removed
+const ansi = /\x1b\[[0-9;]*m/g
+const plainErrors = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.consoleWith((console) =>
+    Effect.withConsole(effect, {
+      ...console,
+      error: (...parts: ReadonlyArray<unknown>) =>
+        console.error(...parts.map((p) => (typeof p === "string" ? p.replace(ansi, "") : p)))
+    })
+  )
+
+/** The command line checked against the tree (see internal/argv.ts), then help, the version, or the command. */
+const dispatch = (argv: ReadonlyArray<string>) =>
+  Effect.flatMap(Argv.parse(specOf(), argv.slice(2)), (parsed) => {
+    switch (parsed._tag) {
+      case "Help":
+        return Console.log(Help.render(parsed.spec, parsed.spec.path.length === 1 ? version : undefined))
+      case "Version":
+        return Console.log(version)
+      case "Run":
+        return plainErrors(app([argv[0] ?? "node", argv[1] ?? "tim", ...parsed.argv.slice(1)]))
+    }
+  })
+
 const describe = (error: unknown): string => {
   if (typeof error === "object" && error !== null) {
     const e = error as { readonly _tag?: unknown; readonly reason?: unknown; readonly message?: unknown }
@@ -60,11 +97,12 @@ const describe = (error: unknown): string => {
  * @since 0.1.0
  */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.Environment> =>
-  app(argv).pipe(
+  dispatch(argv).pipe(
     Effect.as(0),
     Effect.catchAll((error) => {
       if (ValidationError.isValidationError(error)) return Effect.succeed(1)
       if ((error as { readonly _tag?: unknown })._tag === "ItemsFailed") return Effect.succeed(2)
+      if (error instanceof Interrupted) return Effect.succeed(Signals.exitCode(error.signal))
       return Console.error(`tim: ${describe(error)}`).pipe(Effect.as(1))
     }),
     Effect.catchAllCause((cause) =>
@@ -89,3 +127,23 @@ export const layerNode: Layer.Layer<CliApp.Environment> = NodeContext.layer
  * @since 0.1.0
  */
 export const runNode = (argv: ReadonlyArray<string>): Effect.Effect<number> => Effect.provide(run(argv), layerNode)
+
+/**
+ * Runs `tim` as the process: the exit code of {@link runNode} becomes the process's, and SIGINT/SIGTERM are
+ * handled as the README says (a bulk run stops after the chunks in flight, prints its summary and exits 130 or
+ * 143; a second signal exits at once).
+ *
+ * @since 0.1.0
+ */
+export const main = (argv: ReadonlyArray<string> = process.argv): void => {
+  const fiber = Effect.runFork(runNode(argv))
+  const uninstall = Signals.install(fiber)
+  fiber.addObserver((exit) => {
+    uninstall()
+    const signal = Signals.receivedSignal()
+    const code = exit._tag === "Success" ? exit.value : signal !== undefined ? Signals.exitCode(signal) : 1
+    // Exit at once after a signal or a failure (open sockets must not keep the process alive); else let stdout drain.
+    if (signal !== undefined || code !== 0) process.exit(code)
+    process.exitCode = code
+  })
+}

@@ -1,13 +1,15 @@
 /**
- * The failures file of a bulk run (`--failures FILE`): every failed item as a CSV line `from,to,code,tag,info`.
- * The file is appended to (a resumed run adds its failures to those of the earlier run); the header is written
- * when the file is new or empty. Each batch of lines is synced before the chunk is journaled.
+ * The failures file of a bulk run (`--failures FILE`): every failed item as a CSV line `from,to,code,tag,info`
+ * under a header. It holds exactly one line per failed item of the run, however often the run is killed and
+ * resumed: a fresh run starts it empty, and a resumed run cuts it back to the size the journal recorded with its
+ * last finished chunk (lines of chunks that were not journaled are written again when those chunks are redone).
+ * A file that is not a failures file is refused and never modified.
  *
  * @since 0.1.0
  */
 import { FileSystem } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
-import { Effect, type Scope } from "effect"
+import { Effect, Schema, type Scope } from "effect"
 import { csvField } from "./BulkInput.js"
 
 /**
@@ -44,25 +46,72 @@ export const formatLine = (f: Failure): string =>
  * @since 0.1.0
  */
 export interface FailuresFile {
-  /** Appends failures and syncs them to disk. */
-  readonly write: (failures: ReadonlyArray<Failure>) => Effect.Effect<void, PlatformError>
+  /** Appends failures and syncs them to disk; returns the file's size afterwards (for the journal). */
+  readonly write: (failures: ReadonlyArray<Failure>) => Effect.Effect<number, PlatformError>
 }
 
 /**
- * Opens a failures file for appending, writing the header when the file is new or empty.
+ * The file cannot be used: it is not a failures file, or it is shorter than the journal says it was.
  *
  * @since 0.1.0
  */
-export const open = (path: string): Effect.Effect<FailuresFile, PlatformError, FileSystem.FileSystem | Scope.Scope> =>
+export class FailuresError extends Schema.TaggedError<FailuresError>("@effect-tim/cli/FailuresError")(
+  "FailuresError",
+  { path: Schema.String, reason: Schema.String }
+) {
+  override get message(): string {
+    return `failures file ${this.path}: ${this.reason}`
+  }
+}
+
+/**
+ * Opens a failures file: started afresh (just the header) when `resumeAt` is undefined, else cut back to
+ * `resumeAt` bytes (the size recorded with the journal's last chunk; 0 means only the header).
+ *
+ * @since 0.1.0
+ */
+export const open = (
+  path: string,
+  resumeAt?: number
+): Effect.Effect<FailuresFile, FailuresError | PlatformError, FileSystem.FileSystem | Scope.Scope> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
+    if (yield* fs.exists(path)) {
+      const size = Number((yield* fs.stat(path)).size)
+      if (size > 0) {
+        const start = yield* Effect.scoped(
+          Effect.flatMap(fs.open(path, { flag: "r" }), (f) => f.readAlloc(header.length))
+        )
+        const text = start._tag === "Some" ? new TextDecoder().decode(start.value) : ""
+        if (text !== header.slice(0, text.length) || (size >= header.length && text !== header)) {
+          return yield* new FailuresError({ path, reason: "not a tim failures file (no from,to,code,tag,info header)" })
+        }
+      }
+      if (resumeAt !== undefined && resumeAt > size) {
+        return yield* new FailuresError({
+          path,
+          reason: `shorter (${size} bytes) than the journal recorded (${resumeAt}); give --journal-restart to start afresh`
+        })
+      }
+      yield* fs.truncate(path, resumeAt !== undefined && resumeAt >= header.length ? resumeAt : 0)
+    }
     const file = yield* fs.open(path, { flag: "a" })
     const encoder = new TextEncoder()
-    if (Number((yield* file.stat).size) === 0) yield* file.writeAll(encoder.encode(header))
+    let size = Number((yield* file.stat).size)
+    if (size === 0) {
+      yield* file.writeAll(encoder.encode(header))
+      size = header.length
+    }
     return {
-      write: (failures) =>
-        failures.length === 0
-          ? Effect.void
-          : Effect.flatMap(file.writeAll(encoder.encode(failures.map(formatLine).join(""))), () => file.sync)
+      write: (failures) => {
+        if (failures.length === 0) return Effect.succeed(size)
+        const bytes = encoder.encode(failures.map(formatLine).join(""))
+        return Effect.flatMap(file.writeAll(bytes), () => file.sync).pipe(
+          Effect.map(() => {
+            size += bytes.length
+            return size
+          })
+        )
+      }
     }
   })

@@ -4,16 +4,7 @@
  *
  * @since 0.1.0
  */
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Effect } from "effect"
 import * as Cli from "./Cli.js"
 
-Cli.run(process.argv).pipe(
-  Effect.flatMap((code) =>
-    Effect.sync(() => {
-      process.exitCode = code
-    })
-  ),
-  Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: true })
-)
+// Cli.main runs tim as the process: exit code, and SIGINT/SIGTERM (summary, 130/143) instead of runMain's exit 0.
+Cli.main(process.argv)

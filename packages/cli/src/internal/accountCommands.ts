@@ -20,7 +20,7 @@ import { withConnection } from "./connection.js"
 import { type Subcommand, UsageError } from "./errors.js"
 import { errorView, printValue, type Row } from "./output.js"
 
-const accountArgs = Args.text({ name: "account" }).pipe(Args.atLeast(1))
+const accountArgs = Args.text({ name: "account" }).pipe(Args.withDescription("a UserID"), Args.atLeast(1))
 const userIdRule = "1 to 32 bytes of A-Z a-z 0-9 _ -"
 
 /** Valid accounts go to `call` in requests of at most 100; invalid ones fail as items without being sent. */
@@ -73,7 +73,7 @@ const accountCommand = <Name extends string, E>(
     batch: Arr.NonEmptyReadonlyArray<Fields.UserId>
   ) => Effect.Effect<ReadonlyArray<Row>, E>
 ) =>
-  Command.make(name, { ...connection.options, accounts: accountArgs }, (o) =>
+  Command.make(name, { accounts: accountArgs, ...connection.options }, (o) =>
     Effect.gen(function* () {
       const client = yield* TimClient.TimClient
       const rows = yield* perAccount(o.accounts, (batch) => call(client, batch))
@@ -123,14 +123,14 @@ const allowTypes = {
 const setAllowType = Command.make(
   "set-allow-type",
   {
-    ...connection.options,
     args: Args.all([
-      Args.text({ name: "account" }),
+      Args.text({ name: "account" }).pipe(Args.withDescription("the UserID whose profile changes")),
       Args.choice(
         Object.keys(allowTypes).map((k) => [k, k as keyof typeof allowTypes] as const),
         { name: "allow-type" }
-      )
-    ])
+      ).pipe(Args.withDescription("need-confirm, allow-any or deny-any"))
+    ]),
+    ...connection.options
   },
   (o) =>
     Effect.gen(function* () {

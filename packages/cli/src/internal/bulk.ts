@@ -3,14 +3,16 @@
  * progress, a failures file and a resume journal.
  */
 
+import * as path from "node:path"
 import type { Friends } from "@effect-tim/friends"
-import { Effect, Either, Option, Stream } from "effect"
+import { Console, Effect, Either, Option, Stream } from "effect"
 import * as BulkInput from "../BulkInput.js"
 import * as Failures from "../Failures.js"
 import * as Journal from "../Journal.js"
-import { ItemsFailed, UsageError } from "./errors.js"
+import { Interrupted, ItemsFailed, UsageError } from "./errors.js"
 import { type ErrorView, errorView, isFailed, makeSink, printRows, type Row, Tally } from "./output.js"
 import * as Progress from "./progress.js"
+import * as Signals from "./signals.js"
 
 /** The rows of one batch result for `from`, with `render` naming each success. */
 export const rowsOf = <A, E>(from: string, result: Friends.BatchResult<A, E>, render: (a: A) => unknown): Array<Row> =>
@@ -70,9 +72,14 @@ export interface ChunkResult {
   readonly retries: number
 }
 
-/** A file command: its journal key and what it does with one chunk. */
+/** A file command: what its journal is bound to, and what it does with one chunk. */
 export interface FileSpec<R> {
-  readonly key: string
+  /** `friend add`. */
+  readonly command: string
+  /** The options that shape its requests (a journal refuses a run with other values). */
+  readonly options: Record<string, unknown>
+  /** Where the requests go (see `connection.describeTarget`). */
+  readonly target: Record<string, unknown>
   readonly process: (chunk: BulkInput.Chunk) => Effect.Effect<ChunkResult, never, R>
 }
 
@@ -83,75 +90,107 @@ export interface FileOptions {
   readonly concurrency: number
   readonly failures: Option.Option<string>
   readonly journal: Option.Option<string>
+  /** Start the journal afresh even when it was made for another run. */
+  readonly restart?: boolean | undefined
   readonly chunk?: BulkInput.ChunkOptions | undefined
 }
 
 /**
- * Runs a file: validates and counts it, skips the chunks the journal lists, processes the rest `concurrency` at a
- * time, writes failures, journals each chunk after its rows are out, reports progress, and prints the rows and
- * the summary.
+ * Runs a file: validates, counts and fingerprints it, opens the journal bound to the command, options, target and
+ * file (refusing another run's journal), skips the chunks the journal lists, processes the rest `concurrency` at
+ * a time, writes failures, journals each chunk after its rows are out, reports progress, and prints the rows and
+ * the summary. On SIGINT/SIGTERM it stops taking new chunks, finishes and journals those in flight, prints the
+ * summary and how to resume, and fails with {@link Interrupted}.
  */
 export const runFile = <R>(spec: FileSpec<R>, options: FileOptions) =>
   Effect.scoped(
     Effect.gen(function* () {
       const started = Date.now()
-      const total = yield* BulkInput.scan(options.path)
-      const journal = Option.isSome(options.journal) ? yield* Journal.open(options.journal.value, spec.key) : undefined
+      const input = yield* BulkInput.inspect(options.path)
+      const binding = {
+        command: spec.command,
+        options: spec.options,
+        target: spec.target,
+        input: { rows: input.rows, bytes: input.bytes, sha256: input.sha256 },
+        failures: Option.getOrNull(Option.map(options.failures, (p) => path.resolve(p)))
+      }
+      const journal = Option.isSome(options.journal)
+        ? yield* Journal.open(options.journal.value, binding, { restart: options.restart })
+        : undefined
       const done = journal?.done ?? new Map<string, Journal.Entry>()
-      let skippedItems = 0
-      for (const entry of done.values()) skippedItems += entry.succeeded + entry.failed
-      const failuresFile = Option.isSome(options.failures) ? yield* Failures.open(options.failures.value) : undefined
+      let journaled = 0
+      for (const entry of done.values()) journaled += entry.succeeded + entry.failed
+      const failuresFile = Option.isSome(options.failures)
+        ? yield* Failures.open(options.failures.value, journal === undefined || journal.fresh ? undefined : journal.failuresSize)
+        : undefined
+      let failuresSize = journal?.failuresSize ?? 0
+      const stop = yield* Signals.stopFlag()
       const tally = new Tally()
-      const sink = makeSink(options.json)
       let skippedChunks = 0
-      const progress = Progress.start(tally, Math.max(0, total - skippedItems))
+      let skippedItems = 0
       // The progress reporter stops (printing its last line) before the summary is printed.
-      yield* Effect.zipRight(
-        progress,
-        BulkInput.rows(options.path).pipe(
-          BulkInput.chunks(options.chunk),
-          Stream.filter((chunk) => {
-            if (!done.has(chunk.id)) return true
-            skippedChunks++
-            return false
-          }),
-          Stream.mapEffect((chunk) => Effect.map(spec.process(chunk), (result) => [chunk, result] as const), {
-            concurrency: options.concurrency
-          }),
-          Stream.runForEach(([chunk, result]) =>
-            Effect.gen(function* () {
-              const failure = requestFailure(result.rows)
-              if (failure !== undefined) return yield* failure
-              let failed = 0
-              const failures: Array<Failures.Failure> = []
-              for (const row of result.rows) {
-                tally.add(row)
-                yield* sink.row(row)
-                if (isFailed(row)) {
-                  failed++
-                  if ("from" in row) failures.push({ from: row.from, to: row.to, ...row.error })
+      const sink = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const progress = yield* Progress.start(tally, Math.max(0, input.rows - journaled))
+          const sink = makeSink(options.json, progress.around)
+          yield* BulkInput.rows(options.path).pipe(
+            BulkInput.chunks(options.chunk),
+            Stream.takeWhile(() => stop.signal === undefined),
+            Stream.filter((chunk) => {
+              if (!done.has(chunk.id)) return true
+              skippedChunks++
+              skippedItems += chunk.rows.length
+              return false
+            }),
+            Stream.mapEffect((chunk) => Effect.map(spec.process(chunk), (result) => [chunk, result] as const), {
+              concurrency: options.concurrency
+            }),
+            Stream.runForEach(([chunk, result]) =>
+              Effect.gen(function* () {
+                const failure = requestFailure(result.rows)
+                if (failure !== undefined) return yield* failure
+                let failed = 0
+                const failures: Array<Failures.Failure> = []
+                for (const row of result.rows) {
+                  tally.add(row)
+                  yield* sink.row(row)
+                  if (isFailed(row)) {
+                    failed++
+                    if ("from" in row) failures.push({ from: row.from, to: row.to, ...row.error })
+                  }
                 }
-              }
-              tally.retries += result.retries
-              if (failuresFile !== undefined) yield* failuresFile.write(failures)
-              if (journal !== undefined) {
-                yield* journal.record({ id: chunk.id, succeeded: result.rows.length - failed, failed })
-              }
-            })
+                tally.retries += result.retries
+                if (failuresFile !== undefined) failuresSize = yield* failuresFile.write(failures)
+                if (journal !== undefined) {
+                  yield* journal.record({ id: chunk.id, succeeded: result.rows.length - failed, failed, failuresSize })
+                }
+              })
+            )
           )
-        )
-      ).pipe(Effect.scoped)
+          return sink
+        })
+      )
       const elapsedMs = Date.now() - started
+      const notSent = input.rows - skippedItems - tally.total
       yield* sink.end(
         tally.summary({
           file: options.path,
-          lines: total,
+          lines: input.rows,
           skippedChunks,
           skippedItems,
           elapsedMs,
-          itemsPerSecond: elapsedMs > 0 ? Math.round((tally.total * 1000) / elapsedMs) : 0
+          itemsPerSecond: elapsedMs > 0 ? Math.round((tally.total * 1000) / elapsedMs) : 0,
+          ...(stop.signal === undefined ? {} : { interrupted: stop.signal, notSent })
         })
       )
+      if (stop.signal !== undefined) {
+        yield* Console.error(
+          journal === undefined
+            ? `tim: stopped by ${stop.signal}: ${notSent} item(s) not sent; no journal records what was done (give --journal FILE to be able to resume)`
+            : `tim: stopped by ${stop.signal}: ${notSent} item(s) not sent; run the same command again to resume (${options.journal.pipe(Option.getOrElse(() => ""))} skips the finished chunks)`
+        )
+        return yield* new Interrupted({ signal: stop.signal })
+      }
       if (tally.failed > 0) return yield* new ItemsFailed({ failed: tally.failed })
     })
   )

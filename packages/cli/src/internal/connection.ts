@@ -2,21 +2,27 @@
  * The connection options every API command accepts (defined once, put on each leaf command so they can follow
  * the command's name in any order), and the layer they select: a remote app, or the embedded emulator.
  */
+import * as path from "node:path"
 import { Options } from "@effect/cli"
 import { FileSystem, HttpClient } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
-import { NodeHttpClient } from "@effect/platform-node"
-import { Emulator, type EmulatorError } from "@effect-tim/emulator"
+import type { Emulator, EmulatorError } from "@effect-tim/emulator"
 import { Friends } from "@effect-tim/friends"
 import { type OptionsError, Region, TimClient } from "@effect-tim/transport"
 import { type UserSigError, UserSigner } from "@effect-tim/usersig"
 import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
 import { UsageError } from "./errors.js"
+import * as Lazy from "./lazy.js"
 
-/** The embedded emulator's fixed app: used when no connection is configured. */
+/**
+ * The embedded emulator's app, used when no connection is configured: the emulator's built-in test app
+ * (`Emulator.testDefaults`), the one default secret shared with `tim emulator` and the emulator's test kit.
+ */
 export const embedded = {
+  // Emulator.testDefaults' values, written out so that start-up does not load the emulator (test/Startup.test.ts
+  // checks that they agree).
   sdkAppId: 1400000000,
-  secretKey: Redacted.make("effect-tim-embedded-secret"),
+  secretKey: Redacted.make("effect-tim-test-secret"),
   identifier: UserSigner.defaultIdentifier,
   stateFile: ".tim/emulator.json"
 } as const
@@ -30,27 +36,26 @@ export const embeddedEmulatorOptions = {
   admins: [embedded.identifier]
 } satisfies Emulator.Options
 
-const text = (name: string, env: string, description: string) =>
+const text = (name: string, placeholder: string, env: string, description: string) =>
   Options.text(name).pipe(
-    Options.withDescription(`${description} (or ${env})`),
+    Options.withPseudoName(placeholder),
+    Options.withDescription(description),
     Options.withFallbackConfig(Config.string(env)),
     Options.optional
   )
 
-/** Options that select the app and shape the output; shared by every API command. */
+/** Options that select the app and shape the output; shared by every API command (help shows each variable). */
 export const options = {
-  endpoint: text("endpoint", "TIM_ENDPOINT", "base URL of the REST API, e.g. http://127.0.0.1:5000"),
-  region: text("region", "TIM_REGION", "Tencent region name, e.g. singapore"),
+  endpoint: text("endpoint", "URL", "TIM_ENDPOINT", "base URL of the REST API, e.g. http://127.0.0.1:5000"),
+  region: text("region", "NAME", "TIM_REGION", "Tencent region name, e.g. singapore (instead of --endpoint)"),
   sdkAppId: Options.integer("sdkappid").pipe(
-    Options.withDescription("the app's SDKAppID (or TIM_SDKAPPID)"),
+    Options.withDescription("the app's SDKAppID"),
     Options.withFallbackConfig(Config.integer("TIM_SDKAPPID")),
     Options.optional
   ),
-  identifier: text("identifier", "TIM_IDENTIFIER", "the App admin identifier, default administrator"),
+  identifier: text("identifier", "ID", "TIM_IDENTIFIER", "the App admin identifier (default administrator)"),
   secretKey: Options.redacted("secret-key").pipe(
-    Options.withDescription(
-      "the app's secret key; prefer the TIM_SECRET_KEY variable (a command line is visible to other users)"
-    ),
+    Options.withDescription("the app's secret key; prefer the variable (a command line is visible to other users)"),
     Options.withFallbackConfig(Config.redacted("TIM_SECRET_KEY")),
     Options.optional
   ),
@@ -128,15 +133,29 @@ export const target = (c: Connection): Effect.Effect<Target, UsageError> => {
   })
 }
 
+/**
+ * What a target is, as a journal records it: the endpoint or region, the app and the admin, or the embedded
+ * emulator's state file (never the secret key).
+ */
+export const describeTarget = (t: Target): Record<string, unknown> =>
+  t._tag === "Embedded"
+    ? { embedded: path.resolve(embedded.stateFile) }
+    : {
+        ...(t.endpoint !== undefined ? { endpoint: t.endpoint } : { region: t.region }),
+        sdkAppId: t.sdkAppId,
+        identifier: t.identifier
+      }
+
 /** Counts the HTTP requests sent through the client (the demo's calls/s). */
 export class CallCounter {
   calls = 0
 }
 
 /** The HTTP client `tim` uses, counting requests into `counter` when given. */
-export const httpLayer = (counter?: CallCounter): Layer.Layer<HttpClient.HttpClient> =>
-  counter === undefined
-    ? NodeHttpClient.layerUndici
+export const httpLayer = (counter?: CallCounter): Layer.Layer<HttpClient.HttpClient> => {
+  const undici = Layer.unwrapEffect(Effect.map(Lazy.nodeHttpClient, (m) => m.layerUndici))
+  return counter === undefined
+    ? undici
     : Layer.effect(
         HttpClient.HttpClient,
         Effect.map(
@@ -147,7 +166,8 @@ export const httpLayer = (counter?: CallCounter): Layer.Layer<HttpClient.HttpCli
             })
           )
         )
-      ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      ).pipe(Layer.provide(undici))
+}
 
 const clientRateLimit = (perSecond: number) => (perSecond === 0 ? Number.POSITIVE_INFINITY : perSecond)
 
@@ -178,8 +198,10 @@ export const embeddedClientLayer = (
   counter?: CallCounter
 ): Layer.Layer<TimClient.TimClient, OptionsError.OptionsError | UserSigError.UserSigError, Emulator.Emulator> =>
   Layer.unwrapEffect(
-    Effect.map(Emulator.Emulator, (emulator) =>
-      clientLayer({ ...embedded, endpoint: emulator.baseUrl, rateLimit }, counter)
+    Effect.flatMap(Lazy.emulator, ({ Emulator }) =>
+      Effect.map(Emulator.Emulator, (emulator) =>
+        clientLayer({ ...embedded, endpoint: emulator.baseUrl, rateLimit }, counter)
+      )
     )
   )
 
@@ -189,6 +211,7 @@ export const embeddedEmulator = (
 ): Layer.Layer<Emulator.Emulator, EmulatorError.EmulatorError | PlatformError, FileSystem.FileSystem> =>
   Layer.unwrapEffect(
     Effect.gen(function* () {
+      const { Emulator } = yield* Lazy.emulator
       const fs = yield* FileSystem.FileSystem
       yield* fs.makeDirectory(".tim", { recursive: true })
       yield* Console.error(

@@ -1,21 +1,40 @@
 /**
- * `tim emulator`: the emulator as a foreground server.
+ * `tim emulator`: the emulator as a foreground server. It prints its base URL as the first line, then the app to
+ * use (SDKAppID, admin, and where the secret key comes from: the key itself only when it is the built-in default).
  */
 import { Command, Options } from "@effect/cli"
-import { Emulator } from "@effect-tim/emulator"
 import { Limits } from "@effect-tim/schema"
-import { Config, Option, Record } from "effect"
+import { Config, Console, Deferred, Effect, Exit, Option, Record, Redacted } from "effect"
 import { embedded } from "./connection.js"
 import type { Subcommand } from "./errors.js"
+import * as Lazy from "./lazy.js"
+import * as Signals from "./signals.js"
 
 const share = (name: string, what: string) =>
-  Options.float(name).pipe(Options.withDescription(`share of ${what}, 0 to 1 (default 0)`), Options.optional)
+  Options.float(name).pipe(
+    Options.withPseudoName("SHARE"),
+    Options.withDescription(`share of ${what}, 0 to 1 (default 0)`),
+    Options.optional
+  )
+
+/** Where the secret key came from, as `tim emulator` says it (never the key, unless it is the built-in default). */
+export const secretSource = (
+  flagOrEnv: Option.Option<Redacted.Redacted<string>>,
+  env: Option.Option<Redacted.Redacted<string>>
+): string => {
+  if (Option.isNone(flagOrEnv)) {
+    return `the built-in default ${Redacted.value(embedded.secretKey)} (local use only; set TIM_SECRET_KEY for another)`
+  }
+  const fromEnv = Option.isSome(env) && Redacted.value(env.value) === Redacted.value(flagOrEnv.value)
+  return fromEnv ? "from TIM_SECRET_KEY" : "from --secret-key"
+}
 
 /** `tim emulator`. */
 export const command: Subcommand<"emulator"> = Command.make(
   "emulator",
   {
     host: Options.text("host").pipe(
+      Options.withPseudoName("HOST"),
       Options.withDescription("address to listen on (default 127.0.0.1)"),
       Options.withDefault("127.0.0.1")
     ),
@@ -24,20 +43,22 @@ export const command: Subcommand<"emulator"> = Command.make(
       Options.withDefault(0)
     ),
     sdkAppId: Options.integer("sdkappid").pipe(
-      Options.withDescription(`the app's SDKAppID (or TIM_SDKAPPID; default ${embedded.sdkAppId})`),
+      Options.withDescription(`the app's SDKAppID (default ${embedded.sdkAppId})`),
       Options.withFallbackConfig(Config.integer("TIM_SDKAPPID")),
       Options.withDefault(embedded.sdkAppId)
     ),
     secretKey: Options.redacted("secret-key").pipe(
-      Options.withDescription("the app's secret key; prefer TIM_SECRET_KEY (default: the embedded emulator's key)"),
+      Options.withDescription("the app's secret key; prefer the variable (default: the built-in test key)"),
       Options.withFallbackConfig(Config.redacted("TIM_SECRET_KEY")),
       Options.optional
     ),
     admins: Options.text("admin").pipe(
-      Options.withDescription("an App admin identifier; repeat for several (default administrator)"),
+      Options.withPseudoName("ID"),
+      Options.withDescription(`an App admin identifier; repeat for several (default ${embedded.identifier})`),
       Options.repeated
     ),
     state: Options.text("state").pipe(
+      Options.withPseudoName("FILE"),
       Options.withDescription("state file: loaded at start, saved at exit (default: in memory)"),
       Options.optional
     ),
@@ -52,6 +73,7 @@ export const command: Subcommand<"emulator"> = Command.make(
     http502: share("http502", "requests answered with HTTP 502"),
     drop: share("drop", "connections dropped without an answer"),
     latency: Options.integer("latency").pipe(
+      Options.withPseudoName("MS"),
       Options.withDescription("added latency in milliseconds (default 0)"),
       Options.optional
     ),
@@ -59,23 +81,44 @@ export const command: Subcommand<"emulator"> = Command.make(
   },
   (o) =>
     // The emulator validates its options and faults (shares 0 to 1, latency, rate limit) and says what is wrong.
-    Emulator.run({
-      host: o.host,
-      port: o.port,
-      sdkAppId: o.sdkAppId,
-      secretKey: Option.getOrElse(o.secretKey, () => embedded.secretKey),
-      admins: o.admins.length > 0 ? o.admins : [embedded.identifier],
-      rateLimit: o.rateLimit,
-      faults: Record.getSomes({
-        itemError: o.itemError,
-        requestError: o.requestError,
-        http502: o.http502,
-        drop: o.drop,
-        latencyMs: o.latency,
-        seed: o.seed
-      }),
-      ...(Option.isSome(o.state) ? { stateFile: o.state.value } : {})
-    })
+    Effect.scoped(
+      Effect.gen(function* () {
+        const admins = o.admins.length > 0 ? o.admins : [embedded.identifier]
+        const { Emulator } = yield* Lazy.emulator
+        const emulator = yield* Emulator.make({
+          host: o.host,
+          port: o.port,
+          sdkAppId: o.sdkAppId,
+          secretKey: Option.getOrElse(o.secretKey, () => embedded.secretKey),
+          admins,
+          rateLimit: o.rateLimit,
+          faults: Record.getSomes({
+            itemError: o.itemError,
+            requestError: o.requestError,
+            http502: o.http502,
+            drop: o.drop,
+            latencyMs: o.latency,
+            seed: o.seed
+          }),
+          ...(Option.isSome(o.state) ? { stateFile: o.state.value } : {})
+        })
+        const env = yield* Config.option(Config.redacted("TIM_SECRET_KEY")).pipe(
+          Effect.orElseSucceed(() => Option.none())
+        )
+        yield* Console.log(
+          [
+            emulator.baseUrl,
+            `sdkappid: ${o.sdkAppId}`,
+            `admin: ${admins.join(", ")}`,
+            `secret key: ${secretSource(o.secretKey, env)}`
+          ].join("\n")
+        )
+        // Serves until SIGINT or SIGTERM; the scope then closes the server and saves the state.
+        const stopped = yield* Deferred.make<void>()
+        yield* Signals.graceful(() => Deferred.unsafeDone(stopped, Exit.void))
+        yield* Deferred.await(stopped)
+      })
+    )
 ).pipe(
   Command.withDescription(
     "run the emulator in the foreground: prints its base URL first, stops on SIGINT/SIGTERM and saves its state"

@@ -11,5 +11,8 @@ export class UsageError extends Data.TaggedError("UsageError")<{ readonly messag
 /** The command ran but some items failed (they were printed). Exit code 2. */
 export class ItemsFailed extends Data.TaggedError("ItemsFailed")<{ readonly failed: number }> {}
 
+/** A bulk run stopped on a signal after printing its summary. Exit code 130 (SIGINT) or 143 (SIGTERM). */
+export class Interrupted extends Data.TaggedError("Interrupted")<{ readonly signal: "SIGINT" | "SIGTERM" }> {}
+
 /** A top-level subcommand of `tim`, typed without its parsed options (its declaration stays portable). */
 export type Subcommand<Name extends string> = Command.Command<Name, CliApp.Environment, unknown, any>

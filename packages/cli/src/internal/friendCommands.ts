@@ -3,8 +3,8 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Friends } from "@effect-tim/friends"
-import { Limits } from "@effect-tim/schema"
-import { Effect, Option, Stream } from "effect"
+import { Fields, Limits } from "@effect-tim/schema"
+import { Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
 import * as BulkInput from "../BulkInput.js"
 import { type ChunkResult, finish, rowsFailed, rowsOf, runFile } from "./bulk.js"
 import * as connection from "./connection.js"
@@ -12,18 +12,38 @@ import { withConnection } from "./connection.js"
 import { type ItemsFailed, type Subcommand, UsageError } from "./errors.js"
 import { printValue, table } from "./output.js"
 
-const accounts = Args.text({ name: "account" }).pipe(Args.repeated)
+const fromArg = Args.text({ name: "from" }).pipe(Args.withDescription("the account whose relations are read or changed"))
+const toArg = Args.text({ name: "to" }).pipe(Args.withDescription("an account FROM relates to"))
+const flat = ([from, to]: readonly [string, ReadonlyArray<string>]): ReadonlyArray<string> => [from, ...to]
+/** `FROM TO…`: one FROM and at least one TO. */
+const fromTo = Args.all([fromArg, toArg.pipe(Args.atLeast(1))]).pipe(Args.map(flat))
+/** `[FROM TO…]` for the commands that also read `--file` (which of the two is given is checked when they run). */
+const fromToOrFile = Args.all([fromArg.pipe(Args.optional), toArg.pipe(Args.repeated)]).pipe(
+  Args.map(([from, to]) => Option.match(from, { onNone: () => to, onSome: (f) => [f, ...to] }))
+)
+/** `FROM NAME…` of the list commands. */
+const fromNames = (min: 0 | 1) => {
+  const name = Args.text({ name: "name" }).pipe(Args.withDescription("a friend list name"))
+  return Args.all([fromArg, min === 1 ? name.pipe(Args.atLeast(1)) : name.pipe(Args.repeated)]).pipe(Args.map(flat))
+}
 const direction = (fallback: "single" | "both") =>
   Options.choice("type", ["single", "both"]).pipe(
     Options.withDescription(`one-way (single) or two-way (both); default ${fallback}`),
     Options.withDefault(fallback)
   )
-const optionalText = (name: string, description: string) =>
-  Options.text(name).pipe(Options.withDescription(description), Options.optional)
+const optionalText = (name: string, placeholder: string, description: string) =>
+  Options.text(name).pipe(Options.withPseudoName(placeholder), Options.withDescription(description), Options.optional)
 const fileOptions = {
-  file: optionalText("file", "read from,to[,remark,group,source,wording] rows from a CSV or JSON Lines file"),
-  failures: optionalText("failures", "append every failed item to this CSV file (from,to,code,tag,info)"),
-  journal: optionalText("journal", "record finished chunks here; a rerun with the same journal skips them"),
+  file: optionalText("file", "FILE", "read from,to[,remark,group,source,wording] rows from a CSV or JSON Lines file"),
+  failures: optionalText("failures", "FILE", "write every failed item to this CSV file (from,to,code,tag,info)"),
+  journal: optionalText(
+    "journal",
+    "FILE",
+    "record finished chunks here; a rerun with the same journal, file and options skips them"
+  ),
+  journalRestart: Options.boolean("journal-restart").pipe(
+    Options.withDescription("start the journal (and the failures file) afresh even if they belong to another run")
+  ),
   chunkSize: Options.integer("chunk-size").pipe(
     Options.withDescription("items per chunk of a file: one request, one journal entry (1 to 1000, default 1000)"),
     Options.withDefault(Limits.maxItemsPerRequest)
@@ -41,16 +61,29 @@ const fromAndTargets = (
     : Effect.succeed([from, to] as const)
 }
 
-const onlyFrom = (args: ReadonlyArray<string>): Effect.Effect<string, UsageError> =>
-  args.length === 1 && args[0] !== undefined
-    ? Effect.succeed(args[0])
-    : Effect.fail(new UsageError({ message: `give exactly one account (FROM), got ${args.length}` }))
+/** Checks a value that applies to every item before anything is sent: a usage error names the option. */
+const check = <A, I>(
+  option: string,
+  schema: Schema.Schema<A, I>,
+  value: Option.Option<string> | string | ReadonlyArray<string>
+): Effect.Effect<void, UsageError> => {
+  const values = typeof value === "string" ? [value] : Option.isOption(value) ? Option.toArray(value) : value
+  for (const v of values) {
+    const result = Schema.decodeUnknownEither(schema)(v)
+    if (Either.isLeft(result)) {
+      const reason = ParseResult.ArrayFormatter.formatErrorSync(result.left)[0]?.message ?? "invalid"
+      return Effect.fail(new UsageError({ message: `--${option} ${JSON.stringify(v)}: ${reason}` }))
+    }
+  }
+  return Effect.void
+}
 
 type Parsed = connection.Connection & {
   readonly accounts: ReadonlyArray<string>
   readonly file: Option.Option<string>
   readonly failures: Option.Option<string>
   readonly journal: Option.Option<string>
+  readonly journalRestart: boolean
   readonly chunkSize: number
 }
 
@@ -80,34 +113,58 @@ const callRows = <A, E, E2>(
 
 /** A call for `FROM TO…` from the command line: its rows printed, the exit code set. */
 const direct = <A, E, E2>(
-  o: connection.Connection & { readonly accounts: ReadonlyArray<string> },
+  json: boolean,
+  from: string,
+  to: ReadonlyArray<string>,
   call: Call<A, E, E2>,
   render: (a: A) => unknown
 ): Effect.Effect<void, UsageError | ItemsFailed, Friends.Friends> =>
   Effect.gen(function* () {
-    const [from, to] = yield* fromAndTargets(o.accounts)
     const { retries, rows } = yield* callRows(from, to, call, render)
-    return yield* finish(o.json, rows, {}, retries)
+    return yield* finish(json, rows, {}, retries)
   })
 
-/** A `FROM TO…` command: one batch call of `Friends`, its rows printed. */
+/**
+ * A `FROM TO…` command: one batch call of `Friends`, its rows printed. `checks` (the values that apply to every
+ * item) run before anything else, so a bad value is a usage error and nothing is sent.
+ */
 const pairs = <A, E, E2>(
   o: connection.Connection & { readonly accounts: ReadonlyArray<string> },
+  checks: Effect.Effect<void, UsageError>,
   call: Call<A, E, E2>,
   render: (a: A) => unknown
-) => direct(o, call, render).pipe(withConnection(o))
-
-/** A command that takes `FROM TO…` or `--file F` (one call per chunk of the file). */
-const bulk = <A, E, E2>(key: string, o: Parsed, call: Call<A, E, E2>, render: (a: A) => unknown) =>
+) =>
   Effect.gen(function* () {
+    yield* checks
+    const [from, to] = yield* fromAndTargets(o.accounts)
+    return yield* direct(o.json, from, to, call, render).pipe(withConnection(o))
+  })
+
+/**
+ * A command that takes `FROM TO…` or `--file F` (one call per chunk of the file). `shaping` holds the options
+ * that shape its requests: a journal is bound to them (with the command, the target and the file).
+ */
+const bulk = <A, E, E2>(
+  command: string,
+  o: Parsed,
+  shaping: Record<string, unknown>,
+  checks: Effect.Effect<void, UsageError>,
+  call: Call<A, E, E2>,
+  render: (a: A) => unknown
+) =>
+  Effect.gen(function* () {
+    yield* checks
     if (Option.isSome(o.file)) {
-      if (o.accounts.length > 0) return yield* new UsageError({ message: "give accounts or --file, not both" })
+      if (o.accounts.length > 0) return yield* new UsageError({ message: "give FROM TO… or --file, not both" })
       if (!(o.chunkSize >= 1 && o.chunkSize <= Limits.maxItemsPerRequest)) {
         return yield* new UsageError({ message: `--chunk-size must be 1 to ${Limits.maxItemsPerRequest}` })
       }
+      const target = yield* connection.target(o)
       return yield* runFile(
         {
-          key: `${key} --chunk-size ${o.chunkSize}`,
+          command,
+          options: { ...shaping, chunkSize: o.chunkSize },
+          target: connection.describeTarget(target),
           process: (c) =>
             callRows(
               c.from,
@@ -123,15 +180,17 @@ const bulk = <A, E, E2>(key: string, o: Parsed, call: Call<A, E, E2>, render: (a
           concurrency: o.concurrency,
           failures: o.failures,
           journal: o.journal,
+          restart: o.journalRestart,
           chunk: { ...BulkInput.defaultChunkOptions, maxItems: o.chunkSize }
         }
-      )
+      ).pipe(withConnection(o))
     }
-    if (Option.isSome(o.journal) || Option.isSome(o.failures)) {
-      return yield* new UsageError({ message: "--journal and --failures go with --file" })
+    if (Option.isSome(o.journal) || Option.isSome(o.failures) || o.journalRestart) {
+      return yield* new UsageError({ message: "--journal, --journal-restart and --failures go with --file" })
     }
-    return yield* direct(o, call, render)
-  }).pipe(withConnection(o))
+    const [from, to] = yield* fromAndTargets(o.accounts)
+    return yield* direct(o.json, from, to, call, render).pipe(withConnection(o))
+  })
 
 const identity = <A>(a: A) => a
 const named = (name: string) => () => name
@@ -141,13 +200,18 @@ const named = (name: string) => () => name
 // ---------------------------------------------------------------------------------------------------------------
 
 const addFields = {
-  remark: optionalText("remark", "the friend's remark (at most 96 bytes)"),
-  group: optionalText("group", "a friend list to put the friend in"),
+  remark: optionalText("remark", "TEXT", `the friend's remark (at most ${Limits.maxRemarkBytes} bytes)`),
+  group: optionalText("group", "NAME", "a friend list to put the friend in"),
   source: Options.text("source").pipe(
+    Options.withPseudoName("SOURCE"),
     Options.withDescription("AddSource_Type_ and 1 to 8 letters (default AddSource_Type_Cli)"),
     Options.withDefault("AddSource_Type_Cli")
   ),
-  wording: optionalText("wording", "the friend request's wording (at most 256 bytes)")
+  wording: optionalText(
+    "wording",
+    "TEXT",
+    `the friend request's wording (at most ${Limits.maxAddWordingBytes} bytes)`
+  )
 }
 
 type AddFields = {
@@ -156,6 +220,26 @@ type AddFields = {
   readonly source: string
   readonly wording: Option.Option<string>
 }
+
+/** The add fields checked with the schema's rules; `groups` splits --group on `;` (import's several lists). */
+const checkAddFields = (o: AddFields, groups: (group: string) => ReadonlyArray<string> = (g) => [g]) =>
+  Effect.all(
+    [
+      check("remark", Fields.Remark, o.remark),
+      check("group", Fields.GroupName, Option.match(o.group, { onNone: () => [], onSome: groups })),
+      check("source", Fields.AddSource, o.source),
+      check("wording", Fields.AddWording, o.wording)
+    ],
+    { discard: true }
+  )
+
+/** The add fields as a journal binds them. */
+const addShaping = (o: AddFields) => ({
+  remark: Option.getOrNull(o.remark),
+  group: Option.getOrNull(o.group),
+  source: o.source,
+  wording: Option.getOrNull(o.wording)
+})
 
 /** A friend to add: the file row's values where it has them, otherwise the command's options. */
 const addTarget = (o: AddFields, to: string, row?: BulkInput.Row): Friends.AddTarget => ({
@@ -169,17 +253,19 @@ const addTarget = (o: AddFields, to: string, row?: BulkInput.Row): Friends.AddTa
 const friendAdd = Command.make(
   "add",
   {
-    ...connection.options,
-    ...fileOptions,
+    accounts: fromToOrFile,
     ...addFields,
-    accounts,
     type: direction("both"),
-    force: Options.boolean("force").pipe(Options.withDescription("admin force-add: no pending confirmation"))
+    force: Options.boolean("force").pipe(Options.withDescription("admin force-add: no pending confirmation")),
+    ...fileOptions,
+    ...connection.options
   },
   (o) =>
     bulk(
       "friend add",
       o,
+      { ...addShaping(o), type: o.type, force: o.force },
+      checkAddFields(o),
       (f, from, to, rows) =>
         f.add(
           from,
@@ -190,23 +276,30 @@ const friendAdd = Command.make(
     )
 ).pipe(Command.withDescription("add friends: FROM TO… or --file F (outcomes Added, Pending, AlreadyFriends)"))
 
+const splitGroups = (group: string): ReadonlyArray<string> => group.split(";").filter((g) => g.length > 0)
+
 /** An import item: {@link addTarget} with its list split on `;` (an import may put a friend in several lists). */
 const importItem = (o: AddFields, to: string, row?: BulkInput.Row): Friends.ImportItem => {
   const { groupName, ...item } = addTarget(o, to, row)
-  return { ...item, groups: groupName === undefined ? undefined : groupName.split(";").filter((g) => g.length > 0) }
+  return { ...item, groups: groupName === undefined ? undefined : splitGroups(groupName) }
 }
 
-const friendImport = Command.make("import", { ...connection.options, ...fileOptions, ...addFields, accounts }, (o) =>
-  bulk(
-    "friend import",
-    o,
-    (f, from, to, rows) =>
-      f.import(
-        from,
-        to.map((t, i) => importItem(o, t, rows?.[i]))
-      ),
-    named("Imported")
-  )
+const friendImport = Command.make(
+  "import",
+  { accounts: fromToOrFile, ...addFields, ...fileOptions, ...connection.options },
+  (o) =>
+    bulk(
+      "friend import",
+      o,
+      addShaping(o),
+      checkAddFields(o, splitGroups),
+      (f, from, to, rows) =>
+        f.import(
+          from,
+          to.map((t, i) => importItem(o, t, rows?.[i]))
+        ),
+      named("Imported")
+    )
 ).pipe(
   Command.withDescription(
     "import one-way friends (admin data load): FROM TO… or --file F; --group a;b for several lists"
@@ -216,54 +309,65 @@ const friendImport = Command.make("import", { ...connection.options, ...fileOpti
 const friendUpdate = Command.make(
   "update",
   {
-    ...connection.options,
-    accounts,
-    remark: optionalText("remark", "the new remark"),
+    accounts: fromTo,
+    remark: optionalText("remark", "TEXT", "the new remark"),
     groups: Options.text("group").pipe(
+      Options.withPseudoName("NAME"),
       Options.withDescription("a friend list (repeat for several): replaces the friend's lists"),
       Options.repeated
-    )
+    ),
+    ...connection.options
   },
   (o) =>
-    Option.isNone(o.remark) && o.groups.length === 0
-      ? Effect.fail(new UsageError({ message: "give --remark and/or --group" }))
-      : pairs(
-          o,
-          (f, from, to) =>
-            f.update(
-              from,
-              to.map((t) => ({
-                toAccount: t,
-                remark: Option.getOrUndefined(o.remark),
-                groups: o.groups.length > 0 ? o.groups : undefined
-              }))
-            ),
-          named("Updated")
-        )
+    pairs(
+      o,
+      Option.isNone(o.remark) && o.groups.length === 0
+        ? Effect.fail(new UsageError({ message: "give --remark and/or --group" }))
+        : Effect.zipRight(check("remark", Fields.Remark, o.remark), check("group", Fields.GroupName, o.groups)),
+      (f, from, to) =>
+        f.update(
+          from,
+          to.map((t) => ({
+            toAccount: t,
+            remark: Option.getOrUndefined(o.remark),
+            groups: o.groups.length > 0 ? o.groups : undefined
+          }))
+        ),
+      named("Updated")
+    )
 ).pipe(Command.withDescription("change friends' remark and lists: FROM TO… --remark R --group G"))
 
-const friendDelete = Command.make("delete", { ...connection.options, accounts, type: direction("both") }, (o) =>
-  pairs(o, (f, from, to) => f.remove(from, to, { type: o.type }), named("Deleted"))
+const friendDelete = Command.make(
+  "delete",
+  { accounts: fromTo, type: direction("both"), ...connection.options },
+  (o) => pairs(o, Effect.void, (f, from, to) => f.remove(from, to, { type: o.type }), named("Deleted"))
 ).pipe(Command.withDescription("delete friends: FROM TO…"))
 
-const friendDeleteAll = Command.make("delete-all", { ...connection.options, accounts, type: direction("both") }, (o) =>
-  Effect.gen(function* () {
-    const from = yield* onlyFrom(o.accounts)
-    const friends = yield* Friends.Friends
-    yield* friends.removeAll(from, { type: o.type })
-    yield* printValue(o.json, { from, outcome: "DeletedAll", type: o.type }, () => `deleted every friend of ${from}`)
-  }).pipe(withConnection(o))
+const friendDeleteAll = Command.make(
+  "delete-all",
+  { from: fromArg, type: direction("both"), ...connection.options },
+  (o) =>
+    Effect.gen(function* () {
+      const friends = yield* Friends.Friends
+      yield* friends.removeAll(o.from, { type: o.type })
+      yield* printValue(
+        o.json,
+        { from: o.from, outcome: "DeletedAll", type: o.type },
+        () => `deleted every friend of ${o.from}`
+      )
+    }).pipe(withConnection(o))
 ).pipe(Command.withDescription("delete all friends of FROM"))
 
 const friendCheck = Command.make(
   "check",
-  { ...connection.options, ...fileOptions, accounts, type: direction("both") },
-  (o) => bulk("friend check", o, (f, from, to) => f.check(from, to, { type: o.type }), identity)
+  { accounts: fromToOrFile, type: direction("both"), ...fileOptions, ...connection.options },
+  (o) =>
+    bulk("friend check", o, { type: o.type }, Effect.void, (f, from, to) => f.check(from, to, { type: o.type }), identity)
 ).pipe(Command.withDescription("check relations: FROM TO… or --file F (outcome: CheckResult_Type_…)"))
 
-const friendGet = Command.make("get", { ...connection.options, accounts }, (o) =>
+const friendGet = Command.make("get", { from: fromArg, ...connection.options }, (o) =>
   Effect.gen(function* () {
-    const from = yield* onlyFrom(o.accounts)
+    const from = o.from
     const friends = yield* Friends.Friends
     const list = yield* Stream.runCollect(friends.list(from))
     const items = [...list]
@@ -287,9 +391,10 @@ const friendGet = Command.make("get", { ...connection.options, accounts }, (o) =
 const friendGetList = Command.make(
   "get-list",
   {
+    accounts: fromTo,
     ...connection.options,
-    accounts,
     tags: Options.text("tag").pipe(
+      Options.withPseudoName("TAG"),
       Options.withDescription(
         "a tag to read (repeat; default Tag_SNS_IM_Remark, Tag_SNS_IM_Group, Tag_Profile_IM_Nick)"
       ),
@@ -298,7 +403,7 @@ const friendGetList = Command.make(
   },
   (o) => {
     const tags = o.tags.length > 0 ? o.tags : ["Tag_SNS_IM_Remark", "Tag_SNS_IM_Group", "Tag_Profile_IM_Nick"]
-    return pairs(o, (f, from, to) => f.getProfiles(from, to, tags), identity)
+    return pairs(o, Effect.void, (f, from, to) => f.getProfiles(from, to, tags), identity)
   }
 ).pipe(Command.withDescription("read fields of some of FROM's friends: FROM TO… [--tag T]"))
 
@@ -321,21 +426,25 @@ export const friend: Subcommand<"friend"> = Command.make("friend").pipe(
 // blocklist
 // ---------------------------------------------------------------------------------------------------------------
 
-const blocklistAdd = Command.make("add", { ...connection.options, ...fileOptions, accounts }, (o) =>
-  bulk("blocklist add", o, (f, from, to) => f.block(from, to), identity)
+const blocklistAdd = Command.make(
+  "add",
+  { accounts: fromToOrFile, ...fileOptions, ...connection.options },
+  (o) => bulk("blocklist add", o, {}, Effect.void, (f, from, to) => f.block(from, to), identity)
 ).pipe(Command.withDescription("block accounts: FROM TO… or --file F"))
 
-const blocklistDelete = Command.make("delete", { ...connection.options, accounts }, (o) =>
-  pairs(o, (f, from, to) => f.unblock(from, to), named("Unblocked"))
+const blocklistDelete = Command.make("delete", { accounts: fromTo, ...connection.options }, (o) =>
+  pairs(o, Effect.void, (f, from, to) => f.unblock(from, to), named("Unblocked"))
 ).pipe(Command.withDescription("unblock accounts: FROM TO…"))
 
-const blocklistCheck = Command.make("check", { ...connection.options, accounts, type: direction("both") }, (o) =>
-  pairs(o, (f, from, to) => f.checkBlocked(from, to, { type: o.type }), identity)
+const blocklistCheck = Command.make(
+  "check",
+  { accounts: fromTo, type: direction("both"), ...connection.options },
+  (o) => pairs(o, Effect.void, (f, from, to) => f.checkBlocked(from, to, { type: o.type }), identity)
 ).pipe(Command.withDescription("check blocklist relations: FROM TO… (outcome: BlackCheckResult_Type_…)"))
 
-const blocklistGet = Command.make("get", { ...connection.options, accounts }, (o) =>
+const blocklistGet = Command.make("get", { from: fromArg, ...connection.options }, (o) =>
   Effect.gen(function* () {
-    const from = yield* onlyFrom(o.accounts)
+    const from = o.from
     const friends = yield* Friends.Friends
     const items = [...(yield* Stream.runCollect(friends.blocklist(from)))]
     yield* printValue(o.json, { from, blocked: items, summary: { total: items.length } }, () =>
@@ -362,9 +471,10 @@ export const blocklist: Subcommand<"blocklist"> = Command.make("blocklist").pipe
 const listAdd = Command.make(
   "add",
   {
+    accounts: fromNames(1),
     ...connection.options,
-    accounts,
     members: Options.text("member").pipe(
+      Options.withPseudoName("ACCOUNT"),
       Options.withDescription("a friend to put in the new lists (repeat for several)"),
       Options.repeated
     )
@@ -379,7 +489,7 @@ const listAdd = Command.make(
     }).pipe(withConnection(o))
 ).pipe(Command.withDescription("create friend lists: FROM NAME… [--member ACCOUNT]"))
 
-const listDelete = Command.make("delete", { ...connection.options, accounts }, (o) =>
+const listDelete = Command.make("delete", { accounts: fromNames(1), ...connection.options }, (o) =>
   Effect.gen(function* () {
     const [from, names] = yield* fromAndTargets(o.accounts, "list NAME")
     const friends = yield* Friends.Friends
@@ -395,8 +505,8 @@ const listDelete = Command.make("delete", { ...connection.options, accounts }, (
 const listGet = Command.make(
   "get",
   {
+    accounts: fromNames(0),
     ...connection.options,
-    accounts,
     members: Options.boolean("members").pipe(Options.withDescription("also list each list's members"))
   },
   (o) =>

@@ -141,7 +141,10 @@ export interface RowSink {
 }
 
 /** Makes a streaming {@link RowSink}. */
-export const makeSink = (json: boolean): RowSink => {
+export const makeSink = (
+  json: boolean,
+  around: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> = (e) => e
+): RowSink => {
   let pending: string | undefined
   let started = false
   let printedFailures = 0
@@ -155,7 +158,7 @@ export const makeSink = (json: boolean): RowSink => {
           started = true
           pending = text
           const out = [head, previous === undefined ? undefined : `${previous},`].filter(Predicate.isNotUndefined)
-          return out.length === 0 ? Effect.void : Console.log(out.join("\n"))
+          return out.length === 0 ? Effect.void : around(Console.log(out.join("\n")))
         }),
       end: (summary) =>
         Effect.suspend(() => {
@@ -172,7 +175,7 @@ export const makeSink = (json: boolean): RowSink => {
             const first = printedFailures++ === 0
             const cells = rowCells(row)
             const text = cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(16) : c)).join("  ")
-            return Console.log(first ? `failed items:\n${text}` : text)
+            return around(Console.log(first ? `failed items:\n${text}` : text))
           })
         : Effect.void,
     end: (summary) => Console.log(`${printedFailures > 0 ? "\n" : ""}${renderSummary(summary)}`)

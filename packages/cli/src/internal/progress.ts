@@ -1,5 +1,8 @@
 /**
- * Progress of a bulk run on stderr: a redrawn bar on a TTY, otherwise a plain line every few seconds.
+ * Progress of a bulk run on stderr: a redrawn bar on a TTY, otherwise a plain line every few seconds. Both carry
+ * the same fields: done/total, percentage, rate, ETA, retries so far and failures by code. On a TTY, lines printed
+ * while the bar is shown (failed items) go through {@link Progress.around}, which clears the bar first and redraws
+ * it after, so they never collide.
  */
 import { Console, Effect, Schedule, type Scope } from "effect"
 import type { Tally } from "./output.js"
@@ -14,11 +17,12 @@ export const formatDuration = (seconds: number): string => {
   return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${String(rest).padStart(2, "0")}s` : `${rest}s`
 }
 
-/** The progress text: done/total, percentage, rate, ETA and failures by code. */
+/** The progress text: done/total, percentage, rate, ETA, retries and failures by code. */
 export const line = (options: {
   readonly done: number
   readonly total: number
   readonly elapsedMs: number
+  readonly retries: number
   readonly failures: ReadonlyMap<string, number>
   readonly bar?: number | undefined
 }): string => {
@@ -32,35 +36,55 @@ export const line = (options: {
       : `failures: ${[...options.failures].map(([key, n]) => `${key}×${n}`).join(", ")}`
   const bar =
     options.bar === undefined ? "" : `[${"#".repeat(Math.round(ratio * options.bar)).padEnd(options.bar, ".")}] `
-  return `${bar}${done}/${total} items (${(ratio * 100).toFixed(1)}%), ${Math.round(rate)}/s, ETA ${done >= total ? "0s" : formatDuration(eta)}, ${failures}`
+  return `${bar}${done}/${total} items (${(ratio * 100).toFixed(1)}%), ${Math.round(rate)}/s, ETA ${
+    done >= total ? "0s" : formatDuration(eta)
+  }, ${options.retries} retries, ${failures}`
+}
+
+/** A running progress reporter. */
+export interface Progress {
+  /** Runs `effect` (which prints) with the bar cleared, then redraws it. */
+  readonly around: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
 /**
  * Starts reporting `tally` against `total` items (items skipped thanks to the journal are excluded from both)
  * until the scope closes, then prints the final state once.
  */
-export const start = (tally: Tally, total: number): Effect.Effect<void, never, Scope.Scope> =>
+export const start = (tally: Tally, total: number): Effect.Effect<Progress, never, Scope.Scope> =>
   Effect.gen(function* () {
     const started = Date.now()
     const tty = process.stderr.isTTY === true
-    const render = (final: boolean) =>
-      Effect.suspend(() => {
-        const text = line({
-          done: tally.total,
-          total,
-          elapsedMs: Date.now() - started,
-          failures: tally.failures,
-          bar: tty ? 30 : undefined
-        })
-        if (tty) {
-          return Effect.sync(() => {
-            process.stderr.write(`\r\x1b[2K${text}${final ? "\n" : ""}`)
-          })
-        }
-        return Console.error(`tim: ${text}`)
+    const width = Math.max(20, Math.min(30, (process.stderr.columns ?? 80) - 90))
+    const text = () =>
+      line({
+        done: tally.total,
+        total,
+        elapsedMs: Date.now() - started,
+        retries: tally.retries,
+        failures: tally.failures,
+        bar: tty ? width : undefined
       })
+    let shown = false
+    const clear = Effect.sync(() => {
+      if (shown) process.stderr.write("\r\x1b[2K")
+      shown = false
+    })
+    const render = (final: boolean) =>
+      tty
+        ? Effect.sync(() => {
+            // One physical line, so that clearing it clears all of it.
+            const columns = process.stderr.columns ?? 80
+            const t = text()
+            process.stderr.write(`\r\x1b[2K${t.length < columns ? t : t.slice(0, columns - 1)}${final ? "\n" : ""}`)
+            shown = !final
+          })
+        : Console.error(`tim: ${text()}`)
     yield* Effect.addFinalizer(() => render(true))
     yield* Effect.forkScoped(
       render(false).pipe(Effect.delay(tty ? "200 millis" : "3 seconds"), Effect.repeat(Schedule.forever))
     )
+    return {
+      around: (effect) => (tty ? Effect.zipLeft(Effect.zipRight(clear, effect), render(false)) : effect)
+    }
   })

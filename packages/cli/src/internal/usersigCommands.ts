@@ -8,15 +8,15 @@ import type { Subcommand } from "./errors.js"
 import { table } from "./output.js"
 
 const sdkAppId = Options.integer("sdkappid").pipe(
-  Options.withDescription("the app's SDKAppID (or TIM_SDKAPPID)"),
+  Options.withDescription("the app's SDKAppID"),
   Options.withFallbackConfig(Config.integer("TIM_SDKAPPID"))
 )
 const secretKey = Options.redacted("secret-key").pipe(
-  Options.withDescription("the app's secret key; prefer the TIM_SECRET_KEY variable"),
+  Options.withDescription("the app's secret key; prefer the variable (a command line is visible to others)"),
   Options.withFallbackConfig(Config.redacted("TIM_SECRET_KEY"))
 )
 const identifier = Options.text("identifier").pipe(
-  Options.withDescription("the UserID (or TIM_IDENTIFIER; default administrator)"),
+  Options.withDescription("the UserID (default administrator)"),
   Options.withFallbackConfig(Config.string("TIM_IDENTIFIER")),
   Options.withDefault(UserSigner.defaultIdentifier)
 )
