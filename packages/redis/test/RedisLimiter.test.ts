@@ -1,0 +1,263 @@
+import { assert, describe, it } from "@effect/vitest"
+import { CallLimiter } from "@effect-tim/transport"
+import { Array as Arr, Effect, Exit, Fiber, Logger, Redacted } from "effect"
+import { Redis } from "ioredis"
+import { RedisLimiter, RedisLimiterError } from "../src/index.js"
+import * as Gcra from "../src/internal/gcra.js"
+import { redisServer } from "./redisServer.js"
+
+interface ScriptRedis extends Redis {
+  gcra(key: string, interval: number, tolerance: number): Promise<[number, number]>
+}
+
+/** A plain client with the limiter's script, for looking at what the server decides and stores. */
+const plainClient = (url: string) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const client = new Redis(url) as ScriptRedis
+      client.defineCommand("gcra", { numberOfKeys: 1, lua: Gcra.script })
+      return client
+    }),
+    (client) => Effect.promise(() => client.quit())
+  )
+
+const commandCalls = (client: Redis, command: string) =>
+  Effect.promise(async () => {
+    const info = await client.info("commandstats")
+    const match = new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)
+    return match === null ? 0 : Number(match[1])
+  })
+
+/** Acquires under `key` in `fibers` loops for `millis`; the wake-up times (ms) of all of them. */
+const drive = (limiter: CallLimiter.CallLimiter.Service, key: string, limit: number, fibers: number, millis: number) =>
+  Effect.gen(function* () {
+    const times: Array<number> = []
+    const end = Date.now() + millis
+    const loop = Effect.gen(function* () {
+      while (true) {
+        yield* limiter.acquire(key, limit)
+        const now = Date.now()
+        if (now >= end) return
+        times.push(now)
+      }
+    })
+    yield* Effect.all(Arr.replicate(loop, fibers), { concurrency: "unbounded" })
+    return times
+  })
+
+/** The most times falling into any half-open span of `span` ms. */
+const maxInSpan = (times: ReadonlyArray<number>, span: number): number => {
+  const sorted = [...times].sort((a, b) => a - b)
+  let most = 0
+  let start = 0
+  for (let end = 0; end < sorted.length; end++) {
+    while ((sorted[end] as number) - (sorted[start] as number) >= span) start++
+    most = Math.max(most, end - start + 1)
+  }
+  return most
+}
+
+describe("the GCRA script", () => {
+  it.scopedLive(
+    "three clients sharing a key: no one-second span holds more than the limit, and the rest is paced",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* redisServer
+        const clients = yield* Effect.all(Arr.replicate(plainClient(server.url), 3))
+        const limit = 100
+        const interval = Gcra.intervalMicros(limit, CallLimiter.defaultWindowMillis)
+        const burst = Gcra.burstFor(limit, interval, 3)
+        assert.strictEqual(burst, 2, "a burst of 3 at 100/s over 1020 ms would allow 101 in a second: lowered to 2")
+        assert.strictEqual(Gcra.burstFor(50, Gcra.intervalMicros(50, 1020), 3), 1, "no room for a burst at 50/s")
+        const answers = yield* Effect.promise(() =>
+          Promise.all(
+            clients.flatMap((client) =>
+              Array.from({ length: 100 }, () => client.gcra("k", interval, (burst - 1) * interval))
+            )
+          )
+        )
+        const grants = answers.map(([, grant]) => grant).sort((a, b) => a - b)
+        for (let i = 0; i + limit < grants.length; i++) {
+          assert.isAtLeast(
+            (grants[i + limit] as number) - (grants[i] as number),
+            1_000_000,
+            `limit + 1 grants from #${i}`
+          )
+        }
+        // Past the burst (and the one call that may arrive after its first grant), one call every interval exactly.
+        for (let i = burst + 1; i < grants.length; i++) {
+          assert.strictEqual((grants[i] as number) - (grants[i - 1] as number), interval, "evenly paced")
+        }
+        // 300 calls take 300 intervals: the shared rate is limit / 1.02 = 98% of the limit.
+        const rate = (grants.length - 1) / (((grants.at(-1) as number) - (grants[0] as number)) / 1e6)
+        assert.isAtLeast(rate, 0.95 * limit)
+        // The key expires once its last reservation is in the past: nothing accumulates in Redis.
+        const ttl = yield* Effect.promise(() => clients[0]!.pttl("k"))
+        assert.isAtMost(ttl, 300 * (interval / 1000) + 2)
+      })
+  )
+})
+
+describe("RedisLimiter", () => {
+  it.scopedLive("limiters in one budget: together at most the limit, at least 90% of it, one round trip per call", () =>
+    Effect.gen(function* () {
+      const server = yield* redisServer
+      const limiters = yield* Effect.all(Arr.replicate(RedisLimiter.make({ url: server.url }), 3))
+      const limit = 20
+      const runs = yield* Effect.all(
+        limiters.map((limiter) => drive(limiter, "1400000000/v4/sns/friend_check", limit, 4, 2000)),
+        { concurrency: "unbounded" }
+      )
+      const times = runs.flat()
+      // The grants themselves are exact (see the script's test); these are wake-up times, which a loaded machine
+      // delays by tens of milliseconds: the bounds say "one budget, paced", not "three budgets" (120) or bursts.
+      assert.isAtMost(times.length, 2 * limit + 4, "three limiters with the full limit each share one budget")
+      assert.isAtLeast(times.length, 0.9 * 2 * limit)
+      assert.isAtMost(maxInSpan(times, 1000), limit + 4)
+      assert.isAtMost(maxInSpan(times, 200), 8, "paced: a fifth of a second holds about a fifth of the budget")
+      const plain = yield* plainClient(server.url)
+      // One round trip per acquire (the ones that woke after the end included): ioredis sends the script once per
+      // connection (EVAL), then its hash (EVALSHA).
+      const evals = yield* commandCalls(plain, "eval")
+      const roundTrips = evals + (yield* commandCalls(plain, "evalsha"))
+      assert.isAtMost(evals, 3)
+      assert.isAtLeast(roundTrips, times.length)
+      assert.isAtMost(roundTrips, times.length + 12)
+    })
+  )
+
+  it.scopedLive("keys are separate per prefix and per API", () =>
+    Effect.gen(function* () {
+      const server = yield* redisServer
+      const a = yield* RedisLimiter.make({ url: server.url, prefix: "staging:" })
+      const b = yield* RedisLimiter.make({ url: server.url, prefix: "prod:" })
+      // At one call a second, a key lives a second after its call: long enough to look at.
+      yield* a.acquire("1/v4/sns/friend_check", 1)
+      yield* b.acquire("1/v4/sns/friend_check", 1)
+      yield* b.acquire("1/v4/sns/friend_add", 1)
+      yield* b.acquire(`${RedisLimiter.defaultPrefix}x`, 1)
+      const plain = yield* plainClient(server.url)
+      const keys = yield* Effect.promise(() => plain.keys("*"))
+      assert.deepStrictEqual(keys.sort(), [
+        "prod:1/v4/sns/friend_add",
+        "prod:1/v4/sns/friend_check",
+        `prod:${RedisLimiter.defaultPrefix}x`,
+        "staging:1/v4/sns/friend_check"
+      ])
+      const ttl = yield* Effect.promise(() => plain.pttl("prod:1/v4/sns/friend_add"))
+      assert.isTrue(ttl > 0 && ttl <= 1021, `the key expires once its reservation is past (pttl ${ttl})`)
+    })
+  )
+
+  it.scopedLive(
+    "a frozen Redis costs a call at most the timeout, then the local share applies until it answers again",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* redisServer
+        const logs: Array<string> = []
+        const logger = Logger.make(({ message }) => {
+          logs.push(String(Arr.isArray(message) ? message.join(" ") : message))
+        })
+        const limiter = yield* RedisLimiter.make({
+          url: server.url,
+          timeout: "50 millis",
+          retryAfter: "300 millis",
+          fallbackShare: 0.5
+        })
+        const limit = 40
+        yield* limiter.acquire("k", limit)
+        yield* server.pause
+        const started = Date.now()
+        yield* limiter.acquire("k", limit).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+        const waited = Date.now() - started
+        assert.isBelow(waited, 500, `a call waited ${waited} ms on a frozen Redis`)
+        assert.match(
+          logs.join("\n"),
+          /Redis limiter at 127\.0\.0\.1:\d+ failed \(no answer within 50ms\).*50%/,
+          logs.join("\n")
+        )
+        // On the fallback: 50% of 40/s, paced locally.
+        const local = yield* drive(limiter, "k", limit, 4, 1000)
+        assert.isAtMost(local.length, 21, "never unlimited: the local share")
+        assert.isAtLeast(local.length, 15)
+        yield* server.resume
+        yield* Effect.sleep("400 millis")
+        const plain = yield* plainClient(server.url)
+        const before = yield* commandCalls(plain, "evalsha")
+        const shared = yield* drive(limiter, "k", limit, 4, 1000).pipe(
+          Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+        )
+        assert.isAtLeast(shared.length, 34, "the whole budget again")
+        assert.isAtLeast((yield* commandCalls(plain, "evalsha")) - before, shared.length, "through Redis")
+        assert.match(logs.join("\n"), /answers again/)
+      })
+  )
+
+  it.scopedLive("Redis stopped mid-run and started again: calls go on at the local share, then share Redis again", () =>
+    Effect.gen(function* () {
+      const server = yield* redisServer
+      const limiter = yield* RedisLimiter.make({ url: server.url, fallbackShare: 0.25 })
+      const limit = 40
+      const run = yield* Effect.fork(drive(limiter, "k", limit, 4, 6000))
+      yield* Effect.sleep("1000 millis")
+      yield* server.stop
+      const stoppedAt = Date.now()
+      yield* Effect.sleep("1500 millis")
+      yield* server.start
+      const startedAt = Date.now()
+      const times = yield* Fiber.join(run)
+      const during = times.filter((t) => t >= stoppedAt + 100 && t < startedAt).length
+      const end = Math.max(...times)
+      const after = times.filter((t) => t >= end - 1000).length
+      // 1.4 s at 25% of 40/s: about 14 calls; unlimited would be thousands, a stall would be none.
+      assert.isAtMost(during, 17, "never unlimited while Redis is down")
+      assert.isAtLeast(during, 8, "calls go on while Redis is down")
+      assert.isAtLeast(end - startedAt, 1500, "the run went on after the restart")
+      assert.isAtLeast(after, 34, "the shared budget after the restart (about 40 in the last second)")
+      const plain = yield* plainClient(server.url)
+      assert.isAtLeast(yield* commandCalls(plain, "evalsha"), 20, "the restarted server is used (script reloaded)")
+    })
+  )
+
+  it.scopedLive("start-up fails with a typed error naming host and port, never the password", () =>
+    Effect.gen(function* () {
+      const server = yield* redisServer
+      yield* server.stop
+      const exit = yield* Effect.exit(
+        RedisLimiter.make({
+          url: Redacted.make(`redis://:pass-word-1234567890@127.0.0.1:${server.port}`),
+          connectTimeout: "1 second"
+        })
+      )
+      assert.isTrue(Exit.isFailure(exit) && exit.cause._tag === "Fail")
+      const error = Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      assert.instanceOf(error, RedisLimiterError.RedisLimiterError)
+      assert.strictEqual(error?.reason, "Unavailable")
+      assert.match(
+        error?.message ?? "",
+        new RegExp(`^Redis at 127\\.0\\.0\\.1:${server.port} is unavailable: .*ECONNREFUSED`)
+      )
+      assert.notInclude(JSON.stringify(exit), "pass-word")
+    })
+  )
+
+  it.effect("invalid options are refused before connecting", () =>
+    Effect.gen(function* () {
+      const cases: ReadonlyArray<[RedisLimiter.Options, RegExp]> = [
+        [{ url: "http://127.0.0.1:6379" }, /redis:\/\/ or rediss:\/\//],
+        [{ url: "not a url" }, /redis:\/\//],
+        [{ url: "redis://127.0.0.1:1", fallbackShare: 0 }, /fallbackShare must be in \(0, 1\]/],
+        [{ url: "redis://127.0.0.1:1", fallbackShare: 1.5 }, /fallbackShare/],
+        [{ url: "redis://127.0.0.1:1", windowMillis: 500 }, /windowMillis must be at least 1000/],
+        [{ url: "redis://127.0.0.1:1", burst: 0 }, /burst must be a positive integer/],
+        [{ url: "redis://127.0.0.1:1", timeout: 0 }, /timeout must be positive/]
+      ]
+      for (const [options, message] of cases) {
+        const error = yield* Effect.flip(Effect.scoped(RedisLimiter.make(options)))
+        assert.instanceOf(error, RedisLimiterError.RedisLimiterError)
+        assert.strictEqual(error.reason, "InvalidOptions")
+        assert.match(error.message, message)
+      }
+    })
+  )
+})
