@@ -11,7 +11,8 @@ export const wrap = (text: string, indent: number, first = indent): Array<string
   const lines: Array<string> = []
   let line = ""
   let room = width - first
-  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
+  // A no-break space (U+00A0) keeps words together, such as `[env TIM_ENDPOINT]`.
+  for (const word of text.split(/[ \t\n]+/).filter((w) => w.length > 0)) {
     if (line.length > 0 && line.length + 1 + word.length > room) {
       lines.push(line)
       line = word
@@ -21,7 +22,7 @@ export const wrap = (text: string, indent: number, first = indent): Array<string
     }
   }
   if (line.length > 0) lines.push(line)
-  return lines.map((l, i) => `${" ".repeat(i === 0 ? first : indent)}${l}`)
+  return lines.map((l, i) => `${" ".repeat(i === 0 ? first : indent)}${l.replaceAll("\u00a0", " ")}`)
 }
 
 /** Two columns: each term, then its description wrapped beside it (or below it when the term is long). */
@@ -47,7 +48,7 @@ export const optionTerm = (o: OptionSpec): string => {
 }
 
 const optionDescription = (o: OptionSpec): string =>
-  [o.description, o.env === undefined ? "" : `[env ${o.env}]`].filter((s) => s.length > 0).join(" ")
+  [o.description, o.env === undefined ? "" : `[env\u00a0${o.env}]`].filter((s) => s.length > 0).join(" ")
 
 /** The argument part of a usage line: `FROM TO…`, `[NAME…]`. */
 export const argsUsage = (spec: CommandSpec): string =>
