@@ -22,6 +22,7 @@ import * as Persistence from "./internal/persistence.js"
 import * as RateLimit from "./internal/rateLimit.js"
 import * as Server from "./internal/server.js"
 import { toSnapshot } from "./internal/snapshot.js"
+import * as StatsCounters from "./internal/stats.js"
 import { empty, type SeedAccount, seedAccounts } from "./internal/state.js"
 
 /**
@@ -62,6 +63,24 @@ export const StateSnapshot = model.StateSnapshot
  * @since 0.1.0
  */
 export interface StateSnapshot extends model.StateSnapshot {}
+
+/**
+ * What the emulator answered since it started or since the last `resetStats` (`GET /_emulator/stats`):
+ * `{ since, calls, answers, apis }`. `calls` counts requests to `/v4/...` paths; `answers` counts answers by key:
+ * the envelope's ErrorCode as a string (`"0"` for success, `"60007"` for the frequency limit), `"http502"` for
+ * the injected 502 and `"none"` for a dropped connection. `apis` has the same two counts per API command path
+ * (`"v4/sns/friend_check"`), and `"unknown"` for paths that are no API.
+ *
+ * @since 0.1.0
+ */
+export const Stats = StatsCounters.Stats
+
+/**
+ * The emulator's answer counts.
+ *
+ * @since 0.1.0
+ */
+export interface Stats extends Schema.Schema.Type<typeof StatsCounters.Stats> {}
 
 /**
  * How to run an emulator. Only `sdkAppId`, `secretKey` and `admins` are required.
@@ -164,6 +183,10 @@ export declare namespace Emulator {
     readonly snapshot: Effect.Effect<StateSnapshot>
     /** Saves the state file now (no-op without one). */
     readonly save: Effect.Effect<void, EmulatorError>
+    /** What was answered since start or the last `resetStats`, per API and ErrorCode. */
+    readonly stats: Effect.Effect<Stats>
+    /** Starts counting again. */
+    readonly resetStats: Effect.Effect<void>
     /** Creates accounts (and sets their AllowType) directly in the state; fails on an invalid entry, changing nothing. */
     readonly seed: (seed: Seed) => Effect.Effect<void, EmulatorError>
   }
@@ -263,7 +286,8 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
           { route, window: RateLimit.make(options.rateLimit ?? Limits.defaultCallsPerSecond) }
         ])
       ),
-      nowMillis: () => clock.unsafeCurrentTimeMillis()
+      nowMillis: () => clock.unsafeCurrentTimeMillis(),
+      stats: StatsCounters.make(clock.unsafeCurrentTimeMillis())
     }
 
     // Saving: registered before the server so that its finalizer runs after the server has closed.
@@ -321,6 +345,8 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
       reset: Effect.sync(() => Server.resetState(rt)),
       snapshot: Effect.sync(() => toSnapshot(rt.state)),
       save: saveIfChanged(true),
+      stats: Effect.sync(() => StatsCounters.toJson(rt.stats)),
+      resetStats: Effect.sync(() => StatsCounters.reset(rt.stats, clock.unsafeCurrentTimeMillis())),
       seed: (seed) =>
         Effect.suspend(() => {
           const accounts = checkSeed(seed)

@@ -19,6 +19,7 @@ import { FaultsPatch } from "./model.js"
 import type * as RateLimit from "./rateLimit.js"
 import { toSnapshot } from "./snapshot.js"
 import { type State, touch } from "./state.js"
+import * as Stats from "./stats.js"
 
 /** The largest request body accepted (1 MiB); larger bodies answer 60003. */
 export const maxBodyBytes = 1024 * 1024
@@ -32,6 +33,8 @@ export interface Runtime {
   /** By request path: the route and its frequency window (one per API command, built with the server). */
   readonly routes: ReadonlyMap<string, { readonly route: Route; readonly window: RateLimit.SlidingWindow }>
   readonly nowMillis: () => number
+  /** What was answered, per API and code (`GET /_emulator/stats`). */
+  readonly stats: Stats.Counters
 }
 
 /** A JSON answer; the string goes to Node as is (no intermediate `Uint8Array`). */
@@ -43,12 +46,30 @@ const respond = (body: object) => respondText(JSON.stringify(body))
 /** The OK envelope's members, appended to pre-serialised answers. */
 const okMembers = JSON.stringify(Envelope.ok).slice(1, -1)
 
-const failEnvelope = (code: number, info: string) => respond(Envelope.fail(code, info))
+/** The stats key of each API answer (its ErrorCode, or `http502`), read back when it is sent. */
+const answerKeys = new WeakMap<HttpServerResponse.HttpServerResponse, number | string>()
 
-const badGateway = HttpServerResponse.text(
-  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>effect-tim emulator (injected fault)</center>\r\n</body>\r\n</html>\r\n",
-  { status: 502, contentType: "text/html" }
+const keyed = (response: HttpServerResponse.HttpServerResponse, key: number | string) => {
+  answerKeys.set(response, key)
+  return response
+}
+
+const failEnvelope = (code: number, info: string) => keyed(respond(Envelope.fail(code, info)), code)
+
+const badGateway = keyed(
+  HttpServerResponse.text(
+    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>effect-tim emulator (injected fault)</center>\r\n</body>\r\n</html>\r\n",
+    { status: 502, contentType: "text/html" }
+  ),
+  "http502"
 )
+
+/** The stats key of a request: its API command path, or `unknown`. */
+const apiKey = (rt: Runtime, url: string): string => {
+  const q = url.indexOf("?")
+  const path = q < 0 ? url : url.slice(0, q)
+  return rt.routes.has(path) ? path.slice(1) : Stats.unknownApi
+}
 
 type Body =
   | { readonly _tag: "Ok"; readonly bytes: Buffer }
@@ -125,8 +146,14 @@ const parseBody = (bytes: Buffer): Record<string, unknown> | string => {
  */
 const apiHandler = (rt: Runtime) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const api = apiKey(rt, request.url)
+    Stats.call(rt.stats, api)
     const latency = rt.faults.current.latencyMs
-    return latency > 0 ? Effect.zipRight(Effect.sleep(latency), handle(rt, request)) : handle(rt, request)
+    const reply = latency > 0 ? Effect.zipRight(Effect.sleep(latency), handle(rt, request)) : handle(rt, request)
+    return Effect.map(reply, (response) => {
+      Stats.answer(rt.stats, api, answerKeys.get(response) ?? 0)
+      return response
+    })
   })
 
 type Reply = Effect.Effect<HttpServerResponse.HttpServerResponse>
@@ -135,6 +162,7 @@ const handle = (rt: Runtime, request: HttpServerRequest.HttpServerRequest): Repl
   const faults = rt.faults
   if (Faults.roll(faults, faults.current.drop)) {
     NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
+    Stats.answer(rt.stats, apiKey(rt, request.url), "none")
     // The platform interrupts this fiber when the response closes; answer nothing in the meantime.
     return Effect.never
   }
@@ -238,6 +266,17 @@ const adminFaults = (rt: Runtime) =>
 export const router = (rt: Runtime) =>
   HttpRouter.empty.pipe(
     HttpRouter.post("/_emulator/faults", adminFaults(rt)),
+    HttpRouter.get(
+      "/_emulator/stats",
+      Effect.suspend(() => respond(Stats.toJson(rt.stats)))
+    ),
+    HttpRouter.post(
+      "/_emulator/stats/reset",
+      Effect.suspend(() => {
+        Stats.reset(rt.stats, rt.nowMillis())
+        return HttpServerResponse.json({ ok: true })
+      })
+    ),
     HttpRouter.post(
       "/_emulator/reset",
       Effect.suspend(() => {
