@@ -6,24 +6,18 @@
  * requested target, in the caller's order. Writes for one From_Account are serialised; different accounts run
  * concurrently.
  *
+ * This module holds the public models, the service tag and its layers. The bulk APIs are described once, as data,
+ * in `internal/friendOps.ts`; their methods, `*One` forms and spans are derived from those descriptions.
+ *
  * @since 0.1.0
  */
 import {
-  Api,
-  BlocklistAdd,
-  BlocklistCheck,
-  BlocklistDelete,
+  type Api,
   BlocklistGet,
-  type Enums,
   Fields,
-  FriendAdd,
-  FriendCheck,
-  FriendDelete,
+  type FriendAdd,
   FriendDeleteAll,
   FriendGet,
-  FriendGetList,
-  FriendImport,
-  FriendUpdate,
   GroupAdd,
   GroupDelete,
   GroupGet,
@@ -32,9 +26,11 @@ import {
 } from "@effect-tim/schema"
 import { TimClient, TransportError } from "@effect-tim/transport"
 import { Array as Arr, Chunk, Context, Effect, Either, Layer, Option, Schema, Stream } from "effect"
-import { InvalidItem, InvalidRequest, type MissingResult } from "./FriendsError.js"
+import { type DuplicateResult, type InvalidItem, InvalidRequest, type MissingResult } from "./FriendsError.js"
 import * as Batch from "./internal/batch.js"
+import { compact, directionOf, ops, userId } from "./internal/friendOps.js"
 import { makeWriteLocks } from "./internal/locks.js"
+import * as Operation from "./internal/operation.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Models
@@ -63,7 +59,7 @@ export interface BatchResult<A, E> {
 
 /**
  * What one item of a bulk call can end with: the API's documented codes, the public codes, an undocumented code,
- * a transport failure of its request, a validation failure, or no answer for it.
+ * a transport failure of its request, a validation failure, no answer for it, or two answers for it.
  *
  * @since 0.1.0
  */
@@ -74,6 +70,7 @@ export type ItemError<A extends Api.Any> =
   | TransportError.TransportError
   | InvalidItem
   | MissingResult
+  | DuplicateResult
 
 /**
  * What a whole call can fail with: the request's codes and transport failures, or a refused From_Account/option.
@@ -247,105 +244,20 @@ export interface Options {
  */
 export declare namespace Friends {
   /**
+   * The bulk methods (`add`, `import`, `update`, `remove`, `check`, `getProfiles`, `block`, `unblock`,
+   * `checkBlocked`, and the `*One` forms of all but `import` and `getProfiles`) are derived from the descriptions
+   * of their APIs; the others are written out.
+   *
    * @since 0.1.0
    */
-  export interface Service {
-    /** friend_add: add friends; one outcome per target. */
-    readonly add: (
-      from: string,
-      targets: ReadonlyArray<string | AddTarget>,
-      options?: AddOptions
-    ) => Effect.Effect<BatchResult<AddResult, AddError>, InvalidRequest>
-    /** friend_add for one target; its error in the error channel. */
-    readonly addOne: (
-      from: string,
-      target: string | AddTarget,
-      options?: AddOptions
-    ) => Effect.Effect<AddResult, AddError | InvalidRequest>
-    /** friend_import: import one-way friends with their stored fields. */
-    readonly import: (
-      from: string,
-      items: ReadonlyArray<ImportItem>
-    ) => Effect.Effect<BatchResult<void, ItemError<typeof FriendImport.api>>, InvalidRequest>
-    /** friend_update: change remarks, lists and custom fields of friends. */
-    readonly update: (
-      from: string,
-      items: ReadonlyArray<UpdateItem>
-    ) => Effect.Effect<BatchResult<void, ItemError<typeof FriendUpdate.api>>, InvalidRequest>
-    /** friend_update for one friend. */
-    readonly updateOne: (
-      from: string,
-      item: UpdateItem
-    ) => Effect.Effect<void, ItemError<typeof FriendUpdate.api> | InvalidRequest>
-    /** friend_delete: remove friends (`type` defaults to `"both"`, always sent explicitly). */
-    readonly remove: (
-      from: string,
-      toAccounts: ReadonlyArray<string>,
-      options?: { readonly type?: Direction | undefined }
-    ) => Effect.Effect<BatchResult<void, ItemError<typeof FriendDelete.api>>, InvalidRequest>
-    /** friend_delete for one friend. */
-    readonly removeOne: (
-      from: string,
-      toAccount: string,
-      options?: { readonly type?: Direction | undefined }
-    ) => Effect.Effect<void, ItemError<typeof FriendDelete.api> | InvalidRequest>
+  export interface Service extends Operation.Methods<typeof ops> {
     /** friend_delete_all: remove every friend (`type` defaults to `"single"`, Tencent's default). */
     readonly removeAll: (
       from: string,
       options?: { readonly type?: Direction | undefined }
     ) => Effect.Effect<void, CallError<typeof FriendDeleteAll.api>>
-    /** friend_check: the relation with each account (`type` defaults to `"both"`). */
-    readonly check: (
-      from: string,
-      toAccounts: ReadonlyArray<string>,
-      options?: { readonly type?: Direction | undefined }
-    ) => Effect.Effect<BatchResult<Enums.FriendRelation, ItemError<typeof FriendCheck.api>>, InvalidRequest>
-    /** friend_check for one account. */
-    readonly checkOne: (
-      from: string,
-      toAccount: string,
-      options?: { readonly type?: Direction | undefined }
-    ) => Effect.Effect<Enums.FriendRelation, ItemError<typeof FriendCheck.api> | InvalidRequest>
     /** friend_get: every friend, page after page. */
     readonly list: (from: string) => Stream.Stream<Friend, CallError<typeof FriendGet.api>>
-    /** friend_get_list: the given tags of the given friends. */
-    readonly getProfiles: (
-      from: string,
-      toAccounts: ReadonlyArray<string>,
-      tags: ReadonlyArray<string>
-    ) => Effect.Effect<BatchResult<Profile, ItemError<typeof FriendGetList.api>>, InvalidRequest>
-    /** black_list_add: block accounts (friendships with them end). */
-    readonly block: (
-      from: string,
-      toAccounts: ReadonlyArray<string>
-    ) => Effect.Effect<BatchResult<BlockResult, ItemError<typeof BlocklistAdd.api>>, InvalidRequest>
-    /** black_list_add for one account. */
-    readonly blockOne: (
-      from: string,
-      toAccount: string
-    ) => Effect.Effect<BlockResult, ItemError<typeof BlocklistAdd.api> | InvalidRequest>
-    /** black_list_delete: unblock accounts. */
-    readonly unblock: (
-      from: string,
-      toAccounts: ReadonlyArray<string>
-    ) => Effect.Effect<BatchResult<void, ItemError<typeof BlocklistDelete.api>>, InvalidRequest>
-    /** black_list_delete for one account. */
-    readonly unblockOne: (
-      from: string,
-      toAccount: string
-    ) => Effect.Effect<void, ItemError<typeof BlocklistDelete.api> | InvalidRequest>
-    /** black_list_check: the blocklist relation with each account (`type` defaults to `"both"`). */
-    readonly checkBlocked: (
-      from: string,
-      toAccounts: ReadonlyArray<string>,
-      options?: { readonly type?: Direction | undefined }
-    ) => Effect.Effect<BatchResult<Enums.BlockRelation, ItemError<typeof BlocklistCheck.api>>, InvalidRequest>
-    /** black_list_check for one account. */
-    readonly checkBlockedOne: (
-      from: string,
-      toAccount: string,
-      options?: { readonly type?: Direction | undefined }
-    ) => Effect.Effect<Enums.BlockRelation, ItemError<typeof BlocklistCheck.api> | InvalidRequest>
     /** black_list_get: the whole blocklist, page after page. */
     readonly blocklist: (from: string) => Stream.Stream<BlockedEntry, CallError<typeof BlocklistGet.api>>
     /** group_add: create friend lists (at most 32 names), optionally putting friends in them. */
@@ -375,21 +287,22 @@ export declare namespace Friends {
 export class Friends extends Context.Tag("@effect-tim/friends/Friends")<Friends, Friends.Service>() {}
 
 // ---------------------------------------------------------------------------------------------------------------
-// Validation (compiled once)
+// Call-level validation (compiled once)
 // ---------------------------------------------------------------------------------------------------------------
 
-const defaultAddSource = "AddSource_Type_Server"
-const validateUserId = Batch.validator(Fields.UserId, "toAccount")
-const validateAddItem = Batch.validator(Schema.typeSchema(FriendAdd.Item))
-const validateImportItem = Batch.validator(Schema.typeSchema(FriendImport.Item))
-const validateUpdateItem = Batch.validator(Schema.typeSchema(FriendUpdate.Item))
 const checkGroupNames = Batch.checker(Schema.typeSchema(GroupAdd.GroupNames), "names", true)
-const checkTags = Batch.checker(
-  Schema.typeSchema(Schema.Struct({ tags: FriendGetList.Request.fields.tagList })),
-  "tags"
-)
 const checkFromAccount = Batch.checker(Fields.UserId, "fromAccount")
 const checkGroupName = Batch.checker(Fields.GroupName, "name")
+
+/** Fails with `InvalidRequest` (nothing sent) when a call-level input does not validate. */
+const orRefuse = <A>(api: Api.Any, checked: Either.Either<A, Operation.Refusal>): Effect.Effect<A, InvalidRequest> =>
+  Either.match(checked, {
+    onLeft: ({ field, reason }) => Effect.fail(new InvalidRequest({ api: api.path, field, reason })),
+    onRight: (a) => Effect.succeed(a)
+  })
+
+const fromAccountOf = (api: Api.Any, from: unknown): Effect.Effect<Fields.UserId, InvalidRequest> =>
+  orRefuse(api, checkFromAccount(from))
 
 /** Validates list names one by one and splits them into requests of at most 32 names. */
 const listNamesOf = (
@@ -406,74 +319,6 @@ const listNamesOf = (
     }
     return Arr.chunksOf(names, Limits.maxFriendLists)
   })
-
-/** Fails with `InvalidRequest` (nothing sent) when a call-level input does not validate. */
-const orRefuse = <A>(
-  api: Api.Any,
-  checked: Either.Either<A, { readonly field: string; readonly reason: string }>
-): Effect.Effect<A, InvalidRequest> =>
-  Either.match(checked, {
-    onLeft: ({ field, reason }) => Effect.fail(new InvalidRequest({ api: api.path, field, reason })),
-    onRight: (a) => Effect.succeed(a)
-  })
-
-/** Drops the keys whose value is undefined (the schemas are exact about optional fields). */
-const compact = <A extends Record<string, unknown>>(a: A): Compact<A> => {
-  const out: Record<string, unknown> = {}
-  for (const key in a) if (a[key] !== undefined) out[key] = a[key]
-  return out as Compact<A>
-}
-
-type Compact<A> = { [K in keyof A as undefined extends A[K] ? never : K]: A[K] } & {
-  [K in keyof A as undefined extends A[K] ? K : never]?: Exclude<A[K], undefined>
-}
-
-const targetOf = (input: unknown): string =>
-  typeof input === "string"
-    ? input
-    : typeof input === "object" && input !== null && typeof (input as { toAccount?: unknown }).toAccount === "string"
-      ? (input as { toAccount: string }).toAccount
-      : String(input)
-
-/** An item as given, or `{ toAccount: input }` when it is not an object (so that a bad input is refused, not a crash). */
-const itemOf = <A extends { readonly toAccount: string }>(input: unknown): A =>
-  (typeof input === "object" && input !== null ? input : { toAccount: input }) as A
-
-/**
- * Each input as a prepared item (its target named as given, its wire item from `prepare` or why it was refused),
- * with duplicates of a target refused.
- */
-const prepareEach = <I extends { readonly toAccount: string }, Item>(
-  inputs: ReadonlyArray<unknown>,
-  prepare: (input: I, target: string) => Either.Either<Item, InvalidItem>
-): ReadonlyArray<Batch.Prepared<Item>> =>
-  Batch.refuseDuplicates(
-    inputs.map((raw) => {
-      const target = targetOf(raw)
-      return { target, item: prepare(itemOf<I>(raw), target) }
-    })
-  )
-
-const customItems = (custom: Readonly<Record<string, string | number>> | undefined) =>
-  custom === undefined ? undefined : Object.entries(custom).map(([tag, value]) => ({ tag, value }))
-
-const fromAccountOf = (api: Api.Any, from: unknown): Effect.Effect<Fields.UserId, InvalidRequest> =>
-  orRefuse(api, checkFromAccount(from))
-
-const accountsOf = (toAccounts: ReadonlyArray<string>): ReadonlyArray<Batch.Prepared<Fields.UserId>> =>
-  Batch.refuseDuplicates(
-    toAccounts.map((raw) => {
-      const target = targetOf(raw)
-      // The allocation-free check first; the schema only runs to explain a failure.
-      return {
-        target,
-        item: typeof raw === "string" && Fields.isUserId(raw) ? Either.right(raw) : validateUserId(target, raw)
-      }
-    })
-  )
-
-const directionOf = <S, B>(type: Direction | undefined, single: S, both: B, fallback: Direction): S | B =>
-  (type ?? fallback) === "single" ? single : both
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers over results
@@ -529,15 +374,6 @@ export const countOutcomes = <A, E extends { readonly _tag: string }>(
   return counts
 }
 
-const okVoid = (r: Batch.RawResult): Option.Option<void> =>
-  r.resultCode === 0 ? Option.some(undefined) : Option.none()
-
-const relationOf = <Rel>(r: Batch.RawResult & { readonly relation: Rel }): Option.Option<Rel> =>
-  r.resultCode === 0 ? Option.some(r.relation) : Option.none()
-
-const single = <A, E, E2>(effect: Effect.Effect<BatchResult<A, E>, E2>): Effect.Effect<A, E | E2> =>
-  Effect.flatMap(effect, (result) => result.items[0]!.result)
-
 // ---------------------------------------------------------------------------------------------------------------
 // Constructor
 // ---------------------------------------------------------------------------------------------------------------
@@ -567,6 +403,7 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
     const withWriteLock = makeWriteLocks(Math.max(1, options.concurrency ?? defaultConcurrency))
     const readConcurrency = Math.max(1, options.readConcurrency ?? defaultReadConcurrency)
     const blocklistPageSize = Math.min(Limits.maxBlocked, Math.max(1, options.blocklistPageSize ?? 100))
+    const bulk = Operation.methodsOf(ops, { client, spanPrefix: "tim.friends", readConcurrency, withWriteLock })
 
     const traced =
       (name: string, from: string, items: number) =>
@@ -574,194 +411,6 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
         Effect.withSpan(effect, `tim.friends.${name}`, {
           attributes: { "tim.from_account": from, "tim.items": items }
         })
-
-    /** Runs a bulk plan: validate From_Account, serialise if a write, send, annotate the span with the counts. */
-    const bulk = <Item, R extends Batch.RawResult, A, E, ER>(
-      name: string,
-      write: boolean,
-      api: Api.Any,
-      from: string,
-      input: ReadonlyArray<unknown>,
-      plan: (from: Fields.UserId) => Batch.Plan<Item, R, A, E, ER>,
-      prepare: () => ReadonlyArray<Batch.Prepared<Item>>
-    ) =>
-      Effect.gen(function* () {
-        // JavaScript callers can pass anything: refuse a non-array before touching it.
-        if (!Array.isArray(input)) {
-          return yield* new InvalidRequest({ api: api.path, field: "targets", reason: "must be an array" })
-        }
-        const account = yield* fromAccountOf(api, from)
-        const run = Batch.run(plan(account), prepare())
-        const result = yield* write ? withWriteLock(account, run) : run
-        let failed = 0
-        for (const item of result.items) if (Either.isLeft(item.result)) failed++
-        yield* Effect.annotateCurrentSpan({
-          "tim.succeeded": result.items.length - failed,
-          "tim.failed": failed,
-          "tim.retries": result.retries
-        })
-        return result
-      }).pipe(traced(name, from, Array.isArray(input) ? input.length : 0))
-
-    /** A bulk plan for an API: its chunk size, how many chunks at once, how to send, which answers succeed. */
-    const planOf = <A extends Api.Any, Item, R extends Batch.RawResult, V>(
-      api: A,
-      chunkSize: number,
-      concurrency: number,
-      send: (items: Arr.NonEmptyReadonlyArray<Item>) => Effect.Effect<ReadonlyArray<R>, TimClient.CallError<A>>,
-      succeed: (r: R) => Option.Option<V>
-    ): Batch.Plan<Item, R, V, ItemError<A>, TimClient.CallError<A>> => {
-      const itemError = Api.errorFromCode(api)
-      return {
-        api,
-        chunkSize,
-        concurrency,
-        send,
-        succeed,
-        itemError: (r) => itemError(r.resultCode, r.resultInfo),
-        retryPolicy: client.retryPolicy
-      }
-    }
-
-    /** A write: one chunk at a time (the account's lock is held by `bulk`); success is ResultCode 0 unless told. */
-    const writePlan = <A extends Api.Any, Item, V = void>(
-      api: A,
-      chunkSize: number,
-      send: (
-        items: Arr.NonEmptyReadonlyArray<Item>
-      ) => Effect.Effect<ReadonlyArray<Batch.RawResult>, TimClient.CallError<A>>,
-      succeed: (r: Batch.RawResult) => Option.Option<V> = okVoid as (r: Batch.RawResult) => Option.Option<V>
-    ) => planOf(api, chunkSize, 1, send, succeed)
-
-    // --- friend_add -------------------------------------------------------------------------------------------
-    const add: Friends.Service["add"] = (from, targets, addOptions = {}) =>
-      bulk(
-        "add",
-        true,
-        FriendAdd.api,
-        from,
-        targets,
-        (account) =>
-          writePlan(
-            FriendAdd.api,
-            Limits.maxItemsPerRequest,
-            (items) =>
-              client
-                .call(
-                  FriendAdd.api,
-                  compact({
-                    fromAccount: account,
-                    items,
-                    addType: directionOf(addOptions.type, "Add_Type_Single" as const, "Add_Type_Both" as const, "both"),
-                    forceAddFlags: addOptions.force === true ? (1 as const) : undefined
-                  })
-                )
-                .pipe(Effect.map((r) => r.resultItems)),
-            (r): Option.Option<AddResult> =>
-              r.resultCode === 0
-                ? Option.some("Added")
-                : r.resultCode === 30539
-                  ? Option.some("Pending")
-                  : r.resultCode === 30001 && r.resultInfo === "Err_SNS_FriendAdd_Friend_Exist"
-                    ? Option.some("AlreadyFriends")
-                    : Option.none()
-          ),
-        () =>
-          prepareEach<AddTarget, FriendAdd.Item>(targets, (t, target) =>
-            validateAddItem(
-              target,
-              compact({
-                toAccount: t.toAccount,
-                remark: t.remark,
-                groupName: t.groupName,
-                addSource: t.addSource ?? addOptions.addSource ?? defaultAddSource,
-                addWording: t.addWording
-              })
-            )
-          )
-      ) as Effect.Effect<BatchResult<AddResult, AddError>, InvalidRequest>
-
-    // --- friend_import ----------------------------------------------------------------------------------------
-    const importFriends: Friends.Service["import"] = (from, items) =>
-      bulk(
-        "import",
-        true,
-        FriendImport.api,
-        from,
-        items,
-        (account) =>
-          writePlan(FriendImport.api, Limits.maxItemsPerRequest, (chunk) =>
-            client.call(FriendImport.api, { fromAccount: account, items: chunk }).pipe(Effect.map((r) => r.resultItems))
-          ),
-        () =>
-          prepareEach<ImportItem, FriendImport.Item>(items, (input, target) =>
-            validateImportItem(
-              target,
-              compact({
-                toAccount: input.toAccount,
-                remark: input.remark,
-                remarkTime: input.remarkTime,
-                groupNames: input.groups,
-                addSource: input.addSource ?? defaultAddSource,
-                addWording: input.addWording,
-                addTime: input.addTime,
-                customItems: customItems(input.custom)
-              })
-            )
-          )
-      )
-
-    // --- friend_update ----------------------------------------------------------------------------------------
-    const update: Friends.Service["update"] = (from, items) =>
-      bulk(
-        "update",
-        true,
-        FriendUpdate.api,
-        from,
-        items,
-        (account) =>
-          writePlan(FriendUpdate.api, Limits.maxItemsPerRequest, (chunk) =>
-            client.call(FriendUpdate.api, { fromAccount: account, items: chunk }).pipe(Effect.map((r) => r.resultItems))
-          ),
-        () =>
-          prepareEach<UpdateItem, FriendUpdate.Item>(items, (input, target) => {
-            const snsItems: Array<{ readonly tag: string; readonly value: unknown }> = []
-            if (input.remark !== undefined) snsItems.push({ tag: "Tag_SNS_IM_Remark", value: input.remark })
-            if (input.groups !== undefined) snsItems.push({ tag: "Tag_SNS_IM_Group", value: input.groups })
-            for (const c of customItems(input.custom) ?? []) snsItems.push(c)
-            return snsItems.length === 0
-              ? Either.left(
-                  new InvalidItem({ target, field: "item", reason: "nothing to update: give remark, groups or custom" })
-                )
-              : validateUpdateItem(target, { toAccount: input.toAccount, snsItems })
-          })
-      )
-
-    // --- friend_delete ----------------------------------------------------------------------------------------
-    const remove: Friends.Service["remove"] = (from, toAccounts, removeOptions = {}) =>
-      bulk(
-        "remove",
-        true,
-        FriendDelete.api,
-        from,
-        toAccounts,
-        (account) =>
-          writePlan(FriendDelete.api, Limits.maxItemsPerRequest, (chunk) =>
-            client
-              .call(FriendDelete.api, {
-                fromAccount: account,
-                toAccounts: chunk,
-                deleteType: directionOf(
-                  removeOptions.type,
-                  "Delete_Type_Single" as const,
-                  "Delete_Type_Both" as const,
-                  "both"
-                )
-              })
-              .pipe(Effect.map((r) => r.resultItems))
-          ),
-        () => accountsOf(toAccounts)
-      )
 
     // --- friend_delete_all ------------------------------------------------------------------------------------
     const removeAll: Friends.Service["removeAll"] = (from, removeOptions = {}) =>
@@ -780,46 +429,6 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           })
         )
       }).pipe(traced("removeAll", from, 0))
-
-    // --- friend_check, black_list_check -------------------------------------------------------------------------
-    /** A two-way check: reads at `readConcurrency`, one relation per target, Both unless told Single. */
-    const relationCheck =
-      <A extends Api.Any, Rel, CheckType>(
-        name: string,
-        api: A,
-        checkTypes: { readonly single: CheckType; readonly both: CheckType },
-        send: (
-          account: Fields.UserId,
-          chunk: Arr.NonEmptyReadonlyArray<Fields.UserId>,
-          checkType: CheckType
-        ) => Effect.Effect<ReadonlyArray<Batch.RawResult & { readonly relation: Rel }>, TimClient.CallError<A>>
-      ) =>
-      (from: string, toAccounts: ReadonlyArray<string>, checkOptions: { readonly type?: Direction | undefined } = {}) =>
-        bulk(
-          name,
-          false,
-          api,
-          from,
-          toAccounts,
-          (account) =>
-            planOf(
-              api,
-              Limits.maxItemsPerRequest,
-              readConcurrency,
-              (chunk: Arr.NonEmptyReadonlyArray<Fields.UserId>) =>
-                send(account, chunk, directionOf(checkOptions.type, checkTypes.single, checkTypes.both, "both")),
-              relationOf<Rel>
-            ),
-          () => accountsOf(toAccounts)
-        )
-
-    const check: Friends.Service["check"] = relationCheck(
-      "check",
-      FriendCheck.api,
-      { single: "CheckResult_Type_Single" as const, both: "CheckResult_Type_Both" as const },
-      (fromAccount, toAccounts, checkType) =>
-        client.call(FriendCheck.api, { fromAccount, toAccounts, checkType }).pipe(Effect.map((r) => r.infoItems))
-    )
 
     // --- friend_get -------------------------------------------------------------------------------------------
     const list: Friends.Service["list"] = (from) =>
@@ -847,79 +456,6 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
           )
         )
       )
-
-    // --- friend_get_list --------------------------------------------------------------------------------------
-    const getProfiles: Friends.Service["getProfiles"] = (from, toAccounts, tags) =>
-      Effect.gen(function* () {
-        const { tags: tagList } = yield* orRefuse(FriendGetList.api, checkTags({ tags }))
-        return yield* bulk(
-          "getProfiles",
-          false,
-          FriendGetList.api,
-          from,
-          toAccounts,
-          (account) =>
-            planOf(
-              FriendGetList.api,
-              Limits.maxFriendGetListAccounts,
-              readConcurrency,
-              (chunk) =>
-                client
-                  .call(FriendGetList.api, { fromAccount: account, toAccounts: chunk, tagList })
-                  .pipe(Effect.map((r) => r.infoItems)),
-              (r) =>
-                r.resultCode === 0
-                  ? Option.some(Object.fromEntries(r.snsProfileItems.map((t) => [t.Tag, t.Value])) as Profile)
-                  : Option.none()
-            ),
-          () => accountsOf(toAccounts)
-        )
-      })
-
-    // --- black_list_add / black_list_delete: one request and answer shape, different success codes ---------------
-    const blocklistWrite =
-      <Errors extends ReadonlyArray<TimError.TimErrorClass>, V>(
-        name: string,
-        api: Api.Api<typeof BlocklistAdd.Request, typeof BlocklistAdd.Response, Errors>,
-        succeed: (r: Batch.RawResult) => Option.Option<V>
-      ) =>
-      (from: string, toAccounts: ReadonlyArray<string>) =>
-        bulk(
-          name,
-          true,
-          api,
-          from,
-          toAccounts,
-          (account) =>
-            writePlan(
-              api,
-              Limits.maxItemsPerRequest,
-              (chunk) =>
-                client.call(api, { fromAccount: account, toAccounts: chunk }).pipe(Effect.map((r) => r.resultItems)),
-              succeed
-            ),
-          () => accountsOf(toAccounts)
-        )
-
-    const block: Friends.Service["block"] = blocklistWrite(
-      "block",
-      BlocklistAdd.api,
-      (r): Option.Option<BlockResult> =>
-        r.resultCode === 0
-          ? Option.some("Blocked")
-          : r.resultCode === 30001 && r.resultInfo === "Err_SNS_BlackListAdd_Already_Exist"
-            ? Option.some("AlreadyBlocked")
-            : Option.none()
-    )
-    const unblock: Friends.Service["unblock"] = blocklistWrite("unblock", BlocklistDelete.api, okVoid)
-
-    const checkBlocked: Friends.Service["checkBlocked"] = relationCheck(
-      "checkBlocked",
-      BlocklistCheck.api,
-      { single: "BlackCheckResult_Type_Single" as const, both: "BlackCheckResult_Type_Both" as const },
-      (fromAccount, toAccounts, checkType) =>
-        client.call(BlocklistCheck.api, { fromAccount, toAccounts, checkType }).pipe(Effect.map((r) => r.checkItems))
-    )
 
     // --- black_list_get ---------------------------------------------------------------------------------------
     const blocklist: Friends.Service["blocklist"] = (from) =>
@@ -976,15 +512,22 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
             }
             let sequence: number | undefined
             const members = yield* Batch.run(
-              writePlan<typeof GroupAdd.api, Fields.UserId, void>(GroupAdd.api, Limits.maxItemsPerRequest, (chunk) =>
-                client.call(GroupAdd.api, { fromAccount: account, groupNames, toAccounts: chunk }).pipe(
-                  Effect.map((r) => {
-                    sequence = r.currentSequence ?? sequence
-                    return r.resultItems
-                  })
-                )
-              ),
-              accountsOf(toAccounts)
+              {
+                api: GroupAdd.api,
+                chunkSize: Limits.maxItemsPerRequest,
+                concurrency: 1,
+                send: (chunk: Arr.NonEmptyReadonlyArray<Fields.UserId>) =>
+                  client.call(GroupAdd.api, { fromAccount: account, groupNames, toAccounts: chunk }).pipe(
+                    Effect.map((r) => {
+                      sequence = r.currentSequence ?? sequence
+                      return r.resultItems
+                    })
+                  ),
+                succeed: Operation.okVoid,
+                itemError: Operation.codes(GroupAdd.api),
+                retryPolicy: client.retryPolicy
+              },
+              Batch.prepareAll(toAccounts, userId)
             )
             return { sequence, members }
           })
@@ -1026,24 +569,9 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
       }).pipe(traced("getLists", from, getOptions.names?.length ?? 0))
 
     return Friends.of({
-      add,
-      addOne: (from, target, o) => single(add(from, [target], o)),
-      import: importFriends,
-      update,
-      updateOne: (from, item) => single(update(from, [item])),
-      remove,
-      removeOne: (from, toAccount, o) => single(remove(from, [toAccount], o)),
+      ...bulk,
       removeAll,
-      check,
-      checkOne: (from, toAccount, o) => single(check(from, [toAccount], o)),
       list,
-      getProfiles,
-      block,
-      blockOne: (from, toAccount) => single(block(from, [toAccount])),
-      unblock,
-      unblockOne: (from, toAccount) => single(unblock(from, [toAccount])),
-      checkBlocked,
-      checkBlockedOne: (from, toAccount, o) => single(checkBlocked(from, [toAccount], o)),
       blocklist,
       addLists,
       removeLists,

@@ -1,6 +1,6 @@
 /**
- * The errors `Friends` adds to Tencent's codes: input that fails validation before anything is sent, and targets
- * the server's answer left out.
+ * The errors `Friends` and `Accounts` add to Tencent's codes: input that fails validation before anything is sent,
+ * and targets the server's answer left out, listed twice or listed as failed without a code.
  *
  * @since 0.1.0
  */
@@ -56,5 +56,36 @@ export class MissingResult extends Schema.TaggedError<MissingResult>("@effect-ti
 ) {
   override get message(): string {
     return `MissingResult ${this.api}: the answer has no result for ${JSON.stringify(this.target)}`
+  }
+}
+
+/**
+ * The server's answer lists this target more than once: which entry holds is unknown, so none is taken.
+ *
+ * @since 0.1.0
+ */
+export class DuplicateResult extends Schema.TaggedError<DuplicateResult>("@effect-tim/friends/DuplicateResult")(
+  "DuplicateResult",
+  {
+    target: Schema.String,
+    api: Schema.String
+  }
+) {
+  override get message(): string {
+    return `DuplicateResult ${this.api}: the answer lists ${JSON.stringify(this.target)} more than once`
+  }
+}
+
+/**
+ * multiaccount_import listed this account in `FailAccounts` (it gives no code or reason per account).
+ *
+ * @since 0.1.0
+ */
+export class ImportFailed extends Schema.TaggedError<ImportFailed>("@effect-tim/friends/ImportFailed")("ImportFailed", {
+  target: Schema.String,
+  api: Schema.String
+}) {
+  override get message(): string {
+    return `ImportFailed ${this.api}: ${JSON.stringify(this.target)} is listed in FailAccounts`
   }
 }
