@@ -25,7 +25,8 @@ const scripted = (
         sent.push({ command: api.command, request })
         return answer(api.command, request)
       })) as any,
-    retryPolicy: Effect.succeed(policy ?? undefined)
+    retryPolicy: Effect.succeed(policy ?? undefined),
+    scrub: (text: string) => text
   })
   const layer = Friends.layer().pipe(Layer.provide(Layer.succeed(TimClient.TimClient, client)))
   return { sent, layer }

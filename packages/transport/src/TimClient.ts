@@ -6,8 +6,8 @@
 import { HttpClient } from "@effect/platform"
 import { type Api, Limits, type TimError } from "@effect-tim/schema"
 import { type UserSigError, UserSigner } from "@effect-tim/usersig"
-import type { ConfigError } from "effect"
-import { Config, Context, Duration, Effect, Either, FiberRef, Layer, Option, Random, Schedule } from "effect"
+import type { ConfigError, Redacted, Schedule } from "effect"
+import { Config, Context, Duration, Effect, Either, FiberRef, Layer, Option } from "effect"
 import { dual } from "effect/Function"
 import * as CallLimiter from "./CallLimiter.js"
 import * as internal from "./internal/client.js"
@@ -64,6 +64,13 @@ export declare namespace TimClient {
     ) => Effect.Effect<Api.ResponseOf<A>, CallError<A>>
     /** The retry policy in force for the current fiber (the client's, or the one set with `withRetry`). */
     readonly retryPolicy: Effect.Effect<RetryPolicy | undefined>
+    /**
+     * Scrubs server-provided text with this client's secrets (the sigs it sent, the secret key): every run of 16+
+     * characters of them is removed, then the text is shortened to `maxLength` (see `Redaction.scrub`). The client
+     * already scrubs what it returns (ErrorInfo, each item's ResultInfo, error details); use it for any other
+     * server text you show.
+     */
+    readonly scrub: (text: string, maxLength?: number) => string
   }
 }
 
@@ -96,6 +103,13 @@ export const defaultRateLimit: number = Limits.defaultCallsPerSecond
 export const defaultTimeout: Duration.Duration = Duration.seconds(5)
 
 /**
+ * The default body size limit: 16 MiB, far above the largest legal answer (1 000 items of a few hundred bytes).
+ *
+ * @since 0.1.0
+ */
+export const defaultMaxBodyBytes: number = 16 * 1024 * 1024
+
+/**
  * How the client reaches Tencent and how it behaves; the credentials come from a {@link UserSigner}.
  *
  * @since 0.1.0
@@ -111,6 +125,13 @@ export interface ClientOptions {
   readonly rateLimit?: number | undefined
   /** The timeout of each attempt (default 5 s). */
   readonly timeout?: Duration.DurationInput | undefined
+  /** The longest answer body read, in bytes (default 16 MiB); past it the call fails with `BodyTooLarge`. */
+  readonly maxBodyBytes?: number | undefined
+  /**
+   * More secrets to scrub from server text besides the sigs the client sends (`layer` and `layerConfig` add the
+   * secret key themselves).
+   */
+  readonly secrets?: ReadonlyArray<Redacted.Redacted<string>> | undefined
 }
 
 /**
@@ -137,16 +158,18 @@ export const make = (
       baseUrl: options.baseUrl(clientOptions.region, clientOptions.endpoint),
       retry: clientOptions.retry === false ? Either.right(undefined) : retry.resolve(retryInput),
       rateLimit: options.rateLimit(clientOptions.rateLimit, defaultRateLimit),
-      timeoutMillis: options.timeoutMillis("timeout", clientOptions.timeout, defaultTimeout)
+      timeoutMillis: options.timeoutMillis("timeout", clientOptions.timeout, defaultTimeout),
+      maxBodyBytes: options.positiveInteger("maxBodyBytes", clientOptions.maxBodyBytes, defaultMaxBodyBytes)
     }).pipe(Either.mapLeft(invalid))
     const signer = yield* UserSigner.UserSigner
     const http = yield* HttpClient.HttpClient
     const limiter = Option.getOrElse(yield* Effect.serviceOption(CallLimiter.CallLimiter), () =>
       CallLimiter.makeMemory()
     )
-    const { call, resolvePolicy } = internal.makeCall(
+    const { call, resolvePolicy, scrub } = internal.makeCall(
       {
         ...settings,
+        secrets: clientOptions.secrets ?? [],
         region: clientOptions.endpoint === undefined ? (clientOptions.region ?? Region.defaultRegion) : undefined,
         retryInput
       },
@@ -159,6 +182,7 @@ export const make = (
       identifier: signer.identifier,
       baseUrl: settings.baseUrl,
       call,
+      scrub,
       retryPolicy: Effect.map(FiberRef.get(internal.currentRetry), (override) => {
         const resolved = resolvePolicy(override)
         return Either.isRight(resolved) && resolved.right !== undefined ? toPolicy(resolved.right) : undefined
@@ -199,22 +223,23 @@ export const withTimeout: {
 )
 
 /**
- * The backoff of a policy as a `Schedule` (exponential with full jitter, at most `maxAttempts - 1` recurrences,
- * within `maxElapsed`), for retrying individual items the way the client retries requests.
+ * The one retry engine as a `Schedule`, the one the client retries requests with, for retrying individual items the
+ * same way. Its input is the failure: a code, a `TimError`, a `TransportError` or an array of those (the most
+ * demanding wins); its output is the number of retries so far. It stops after `maxAttempts - 1` retries, and refuses
+ * any retry whose delay would end past `maxElapsed` (counted from `startMillis`, by default from its first step).
+ * Each delay is exponential from `baseDelay` (from `backoffBaseDelay` after a frequency-limit code or a 429) with
+ * full jitter, and never shorter than the code's minimum delay or the answer's `Retry-After`.
  *
  * @since 0.1.0
  */
-export const retrySchedule = (policy?: Partial<RetryPolicy>): Schedule.Schedule<number> => {
-  const resolved = Either.getOrElse(retry.resolve(policy), () => retry.resolvedDefaults)
-  return Schedule.exponential(Duration.millis(resolved.baseMillis), resolved.factor).pipe(
-    Schedule.modifyDelayEffect((_, delay) =>
-      Effect.map(Random.next, (r) => Duration.millis(retry.jitteredDelay(Duration.toMillis(delay), 1, 0, r)))
-    ),
-    Schedule.intersect(Schedule.recurs(resolved.maxAttempts - 1)),
-    Schedule.upTo(Duration.millis(resolved.maxElapsedMillis)),
-    Schedule.map(([, n]) => n)
+export const retrySchedule = (
+  policy?: Partial<RetryPolicy>,
+  startMillis?: number
+): Schedule.Schedule<number, unknown> =>
+  retry.schedule(
+    Either.getOrElse(retry.resolve(policy), () => retry.resolvedDefaults),
+    startMillis
   )
-}
 
 /**
  * A layer with a client that signs with the {@link UserSigner} in context.
@@ -235,11 +260,14 @@ export const layerWithSigner = (
 export const layer = (
   opts: Options
 ): Layer.Layer<TimClient, OptionsError | UserSigError.UserSigError, HttpClient.HttpClient> =>
-  layerWithSigner(opts).pipe(Layer.provide(UserSigner.layer(opts)))
+  layerWithSigner({ ...opts, secrets: [...(opts.secrets ?? []), opts.secretKey] }).pipe(
+    Layer.provide(UserSigner.layer(opts))
+  )
 
 /**
  * The client options read from configuration: `TIM_REGION` or `TIM_ENDPOINT`, `TIM_RATE_LIMIT` (calls per second
- * per API, `Infinity` for none) and `TIM_TIMEOUT` (a duration such as `5 seconds`), all optional.
+ * per API, `Infinity` for none) and `TIM_TIMEOUT` (a duration such as `5 seconds`), all optional; `TIM_SECRET_KEY`,
+ * when set, is added to the secrets scrubbed from server text.
  *
  * @since 0.1.0
  */
@@ -247,14 +275,16 @@ export const config: Config.Config<ClientOptions> = Config.all({
   region: Config.option(Config.string("TIM_REGION")),
   endpoint: Config.option(Config.string("TIM_ENDPOINT")),
   rateLimit: Config.option(Config.number("TIM_RATE_LIMIT")),
-  timeout: Config.option(Config.duration("TIM_TIMEOUT"))
+  timeout: Config.option(Config.duration("TIM_TIMEOUT")),
+  secretKey: Config.option(Config.redacted("TIM_SECRET_KEY"))
 }).pipe(
   Config.map(
     (o): ClientOptions => ({
       region: Option.getOrUndefined(o.region) as Region.Region | undefined,
       endpoint: Option.getOrUndefined(o.endpoint),
       rateLimit: Option.getOrUndefined(o.rateLimit),
-      timeout: Option.getOrUndefined(o.timeout)
+      timeout: Option.getOrUndefined(o.timeout),
+      secrets: Option.toArray(o.secretKey)
     })
   )
 )
@@ -282,5 +312,7 @@ const mergeOptions = (base: ClientOptions, overrides: ClientOptions): ClientOpti
   // An explicit region or endpoint replaces the other one from the environment.
   if (overrides.region !== undefined && overrides.endpoint === undefined) merged.endpoint = undefined
   if (overrides.endpoint !== undefined && overrides.region === undefined) merged.region = undefined
+  // Secrets add up: the key from the environment stays scrubbed whatever else is given.
+  merged.secrets = [...(base.secrets ?? []), ...(overrides.secrets ?? [])]
   return merged
 }

@@ -17,7 +17,8 @@ export const Reason = Schema.Literal(
   "HttpStatus", // a non-2xx status (502 with an HTML body, say)
   "EmptyBody",
   "InvalidJson",
-  "ResponseMismatch" // JSON that does not match the envelope or the API's response schema
+  "ResponseMismatch", // JSON that does not match the envelope or the API's response schema (nesting too deep included)
+  "BodyTooLarge" // an answer longer than the client's `maxBodyBytes`: reading stopped there
 )
 
 /**
@@ -26,7 +27,8 @@ export const Reason = Schema.Literal(
 export type Reason = typeof Reason.Type
 
 /**
- * A transport failure, with the API path it concerns. Never contains the UserSig or the secret key.
+ * A transport failure, with the API path it concerns. Never contains the UserSig or the secret key: `detail` is
+ * scrubbed (see `Redaction.scrub`) before it is set.
  *
  * @since 0.1.0
  */
@@ -36,7 +38,9 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
     reason: Reason,
     api: Schema.String,
     status: Schema.optional(Schema.Number),
-    detail: Schema.String
+    detail: Schema.String,
+    /** What a 429 or 503 answer's `Retry-After` asked for, in milliseconds; the retry waits at least that long. */
+    retryAfterMillis: Schema.optional(Schema.Number)
   }
 ) {
   override get message(): string {

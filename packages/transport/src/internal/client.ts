@@ -1,26 +1,25 @@
 import type { HttpClientError, HttpClientResponse } from "@effect/platform"
-import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { Api, Envelope, TimError } from "@effect-tim/schema"
 import type { UserSigner } from "@effect-tim/usersig"
 import type { Tracer } from "effect"
 import {
-  Cause,
   Clock,
   Context,
   Duration,
   Effect,
   Either,
-  Exit,
-  type FiberId,
   FiberRef,
-  FiberRefs,
   ParseResult,
   Random,
   Redacted,
+  Schedule,
   Schema,
-  Scope
+  type Scope,
+  Stream
 } from "effect"
 import type { CallLimiter } from "../CallLimiter.js"
+import * as Redaction from "../Redaction.js"
 import type { CallError, RetryPolicy } from "../TimClient.js"
 import { TransportError } from "../TransportError.js"
 import * as fastCodec from "./fastCodec.js"
@@ -40,6 +39,10 @@ export interface Settings {
   readonly retryInput: Partial<RetryPolicy> | undefined
   readonly rateLimit: number
   readonly timeoutMillis: number
+  /** The longest answer body read, in bytes. */
+  readonly maxBodyBytes: number
+  /** Secrets scrubbed from server text besides the sigs (the secret key). */
+  readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
 }
 
 interface Codec {
@@ -97,9 +100,6 @@ const regionCodes: ReadonlySet<number> = new Set([
   TimError.SdkAppIdNotFound.code
 ])
 
-/** The class of the default (live) clock, to tell it from `TestClock`. */
-const LiveClock = Clock.make().constructor
-
 let live: Random.Random | undefined
 /**
  * The default Random service. Calls under it draw `random` from `Math.random` (one Effect step less per attempt);
@@ -109,14 +109,43 @@ const liveRandom = (): Random.Random => (live ??= Effect.runSync(Effect.random))
 
 const tracerOff = (): boolean => true
 
-const transientStatus: ReadonlySet<number> = new Set([502, 503, 504])
+/** Statuses worth another attempt: 429 (after its Retry-After, from the longer base) and the gateway errors. */
+const transientStatus: ReadonlySet<number> = new Set([429, 502, 503, 504])
 
-const snippet = (text: string): string => {
-  const flat = text.replace(/\s+/g, " ").trim()
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
+/** The longest server text kept in an error (after scrubbing). */
+const maxSnippet = 200
+const maxInfo = 1000
+
+/**
+ * A fetch-based `HttpClient` follows redirects unless told otherwise; the client never does (a redirect would send
+ * the sig to another host and re-post the body), so every exchange runs with `redirect: "manual"`, which hands the
+ * 3xx back as it is. Other clients (undici, node:http) do not follow redirects.
+ */
+const manualRedirect: RequestInit = { redirect: "manual" }
+const requestInitKey = FetchHttpClient.RequestInit.key
+
+const utf8 = new TextDecoder()
+
+/**
+ * Formats a parse error, or says why it cannot: a hostile answer (100 000 nested arrays) overflows the stack of any
+ * recursive formatter, and that must stay a typed failure, not a defect.
+ */
+const formatParseError = (error: ParseResult.ParseError): string => {
+  try {
+    return ParseResult.TreeFormatter.formatErrorSync(error)
+  } catch {
+    return "the answer does not match the schema (too deeply nested to describe)"
+  }
 }
 
-const formatParseError = (error: ParseResult.ParseError): string => ParseResult.TreeFormatter.formatErrorSync(error)
+/** `Retry-After` (seconds or an HTTP date) in milliseconds from `nowMillis`, if the header is there and valid. */
+const retryAfterOf = (value: string | undefined, nowMillis: number): number | undefined => {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMillis)
+}
 
 type AttemptError = TimError.TimError | TransportError
 
@@ -128,7 +157,7 @@ export const makeCall = (
   limiter: CallLimiter.Service
 ) => {
   // The platform's own span records the full URL, usersig included: this client records its own, redacted span, and
-  // runs each exchange with the platform's span off (see `enter`). `withScope` aborts a request when its scope closes.
+  // runs each exchange with the platform's span off. `withScope` aborts a request when its scope closes.
   const scopedClient = HttpClient.withScope(http)
   const identifier = encodeURIComponent(signer.identifier)
   const host = settings.baseUrl.replace(/^https?:\/\//, "")
@@ -156,31 +185,65 @@ export const makeCall = (
     return c
   }
 
-  // The URL-encoded form of the last sig seen: the signer hands out the same Redacted until it re-signs.
+  // The URL-encoded form of the last sig seen: the signer hands out the same Redacted until it re-signs. The sigs
+  // seen so far (the last few) and the configured secrets are what `scrub` removes from server text.
   let lastSig: Redacted.Redacted<string> | undefined
-  let lastSigValue = ""
   let lastSigEncoded = ""
+  const recentSigs: Array<string> = []
+  let secrets = Redaction.make(settings.secrets)
   const unwrap = (sig: Redacted.Redacted<string>): void => {
     if (sig !== lastSig) {
       lastSig = sig
-      lastSigValue = Redacted.value(sig)
-      lastSigEncoded = encodeURIComponent(lastSigValue)
+      const value = Redacted.value(sig)
+      lastSigEncoded = encodeURIComponent(value)
+      recentSigs.push(value)
+      if (value !== lastSigEncoded) recentSigs.push(lastSigEncoded)
+      if (recentSigs.length > 4) recentSigs.splice(0, recentSigs.length - 4)
+      secrets = Redaction.make([...settings.secrets, ...recentSigs])
     }
   }
-  /** Safety net: whatever a lower layer put in a message, the sig never leaves. */
-  const scrub = (text: string): string =>
-    lastSigValue.length > 0 && text.includes(lastSigValue) ? text.split(lastSigValue).join("<redacted>") : text
+  /** Server text with every run of 16+ characters of the sig or a configured secret removed, then shortened. */
+  const scrub = (text: string, maxLength?: number): string => Redaction.scrub(text, secrets, maxLength)
 
-  const transportError = (c: Compiled, reason: TransportError["reason"], detail: string, status?: number) =>
-    new TransportError(
-      status === undefined
-        ? { reason, api: c.path, detail: scrub(detail) }
-        : { reason, api: c.path, status, detail: scrub(detail) }
-    )
+  const transportError = (
+    c: Compiled,
+    reason: TransportError["reason"],
+    detail: string,
+    status?: number,
+    retryAfterMillis?: number
+  ) =>
+    new TransportError({
+      reason,
+      api: c.path,
+      detail: scrub(detail, maxInfo),
+      ...(status === undefined ? {} : { status }),
+      ...(retryAfterMillis === undefined ? {} : { retryAfterMillis })
+    })
+
+  /** Each item's `resultInfo` (the only free text in a decoded answer) scrubbed; "" (the usual case) costs nothing. */
+  const scrubItems = (value: unknown): unknown => {
+    if (typeof value !== "object" || value === null) return value
+    for (const field of Object.values(value)) {
+      if (!Array.isArray(field)) continue
+      for (let i = 0; i < field.length; i++) {
+        const item = field[i] as { readonly resultInfo?: unknown } | null
+        if (item === null || typeof item !== "object") continue
+        const info = item.resultInfo
+        if (typeof info === "string" && info.length >= Redaction.minRun) {
+          field[i] = { ...item, resultInfo: scrub(info, maxInfo) }
+        }
+      }
+    }
+    return value
+  }
 
   const interpret = (c: Compiled, status: number, text: string): Either.Either<unknown, AttemptError> => {
+    if (status >= 300 && status < 400) {
+      // The Location (and whatever body) may echo the URL: neither is kept.
+      return Either.left(transportError(c, "HttpStatus", `redirect (HTTP ${status}) not followed`, status))
+    }
     if (status < 200 || status >= 300) {
-      return Either.left(transportError(c, "HttpStatus", snippet(text) || "no body", status))
+      return Either.left(transportError(c, "HttpStatus", scrub(text, maxSnippet) || "no body", status))
     }
     if (text.trim().length === 0) return Either.left(transportError(c, "EmptyBody", "the response body is empty"))
     let json: unknown
@@ -188,21 +251,31 @@ export const makeCall = (
       json = JSON.parse(text)
     } catch (cause) {
       return Either.left(
-        transportError(c, "InvalidJson", `${cause instanceof Error ? cause.message : String(cause)}: ${snippet(text)}`)
+        transportError(
+          c,
+          "InvalidJson",
+          `${cause instanceof Error ? cause.message : String(cause)}: ${scrub(text, maxSnippet)}`
+        )
       )
     }
-    const envelope = decodeEnvelope(json)
-    if (Either.isLeft(envelope)) {
-      return Either.left(transportError(c, "ResponseMismatch", `envelope: ${formatParseError(envelope.left)}`))
+    try {
+      const envelope = decodeEnvelope(json)
+      if (Either.isLeft(envelope)) {
+        return Either.left(transportError(c, "ResponseMismatch", `envelope: ${formatParseError(envelope.left)}`))
+      }
+      if (Envelope.isFailure(envelope.right)) {
+        const { ErrorCode: code } = envelope.right
+        const info = scrub(envelope.right.ErrorInfo, maxInfo)
+        return Either.left(c.errorOf(code, regionCodes.has(code) ? `${info} (client calls ${where})` : info))
+      }
+      const response = c.response.decode(json)
+      return Either.isLeft(response)
+        ? Either.left(transportError(c, "ResponseMismatch", formatParseError(response.left)))
+        : Either.right(scrubItems(response.right))
+    } catch {
+      // A stack overflow in a decoder (hostile nesting): the same typed failure as any other mismatch.
+      return Either.left(transportError(c, "ResponseMismatch", "the answer is too deeply nested"))
     }
-    if (Envelope.isFailure(envelope.right)) {
-      const { ErrorCode: code, ErrorInfo: info } = envelope.right
-      return Either.left(c.errorOf(code, regionCodes.has(code) ? `${info} (client calls ${where})` : info))
-    }
-    const response = c.response.decode(json)
-    return Either.isLeft(response)
-      ? Either.left(transportError(c, "ResponseMismatch", formatParseError(response.left)))
-      : Either.right(response.right)
   }
 
   const fromHttpError = (c: Compiled, error: HttpClientError.HttpClientError): TransportError => {
@@ -230,13 +303,14 @@ export const makeCall = (
     /** Per attempt. */
     readonly timeout: Duration.Duration
     readonly startMillis: number
+    readonly clock: Clock.Clock
     attempts: number
     random: number
     status: number | undefined
+    /** Milliseconds spent waiting for the limiter, all attempts together. */
+    limiterWait: number
     /** The fiber's Random service when it is not the live default (tests seed it); `undefined`: `Math.random`. */
     readonly rng: Random.Random | undefined
-    /** Whether the clock is the live one (see `timed`). */
-    readonly live: boolean
   }
 
   /** Records the outcome on the call's span: the last attempt's redacted URL, status and result. */
@@ -245,6 +319,7 @@ export const makeCall = (
     span.attribute("tim.attempts", state.attempts)
     if (state.attempts > 0) span.attribute("url.full", `${state.c.redactedPrefix}${state.random}&contenttype=json`)
     if (state.status !== undefined) span.attribute("http.response.status_code", state.status)
+    if (!unlimited) span.attribute("tim.limiter.wait_ms", state.limiterWait)
     if (error === undefined) span.attribute("tim.result_code", 0)
     else if (error._tag === "TransportError") span.attribute("tim.transport_error", error.reason)
     else span.attribute("tim.result_code", error.code)
@@ -256,23 +331,75 @@ export const makeCall = (
     return Effect.fail(error)
   }
 
+  const tooLarge = (state: CallState, bytes: string) =>
+    transportError(
+      state.c,
+      "BodyTooLarge",
+      `the answer is ${bytes} bytes, over the client's limit of ${settings.maxBodyBytes} (maxBodyBytes)`,
+      state.status
+    )
+
+  /**
+   * The body as text, read chunk by chunk and given up at once past `maxBodyBytes` (the request's scope then aborts
+   * the rest): a declared Content-Length over the limit fails before a byte is read.
+   */
+  const readBody = (
+    response: HttpClientResponse.HttpClientResponse,
+    state: CallState
+  ): Effect.Effect<string, AttemptError> => {
+    const limit = settings.maxBodyBytes
+    const declared = response.headers["content-length"]
+    if (declared !== undefined && Number(declared) > limit) return Effect.fail(tooLarge(state, declared))
+    const parts: Array<Uint8Array> = []
+    let total = 0
+    return Effect.matchEffect(
+      Stream.runForEachChunk(response.stream, (chunk) => {
+        for (const part of chunk) {
+          total += part.length
+          if (total > limit) return Effect.fail(tooLarge(state, `more than ${limit}`))
+          parts.push(part)
+        }
+        return Effect.void
+      }),
+      {
+        onFailure: (e) => Effect.fail(e._tag === "TransportError" ? e : fromHttpError(state.c, e)),
+        onSuccess: () => {
+          if (parts.length === 1) return Effect.succeed(utf8.decode(parts[0]))
+          const all = new Uint8Array(total)
+          let at = 0
+          for (const part of parts) {
+            all.set(part, at)
+            at += part.length
+          }
+          return Effect.succeed(utf8.decode(all))
+        }
+      }
+    )
+  }
+
   /** One HTTP exchange through `http`: send, read the body, interpret it. */
   const exchange = (
-    http: HttpClient.HttpClient.With<HttpClientError.HttpClientError, Scope.Scope>,
     request: HttpClientRequest.HttpClientRequest,
     state: CallState
   ): Effect.Effect<unknown, AttemptError, Scope.Scope> =>
-    Effect.matchEffect(http.execute(request), {
+    Effect.matchEffect(scopedClient.execute(request), {
       onFailure: (e) => Effect.fail(fromHttpError(state.c, e)),
       onSuccess: (response: HttpClientResponse.HttpClientResponse) => {
         state.status = response.status
-        return Effect.matchEffect(response.text, {
-          onFailure: (e) => Effect.fail(fromHttpError(state.c, e)),
-          onSuccess: (text) => {
-            const result = interpret(state.c, response.status, text)
-            if (Either.isRight(result)) annotate(state, undefined)
+        return Effect.flatMap(readBody(response, state), (text) => {
+          const result = interpret(state.c, response.status, text)
+          if (Either.isRight(result)) {
+            annotate(state, undefined)
             return result
           }
+          const error = result.left
+          if (error._tag === "TransportError" && (response.status === 429 || response.status === 503)) {
+            const after = retryAfterOf(response.headers["retry-after"], state.clock.unsafeCurrentTimeMillis())
+            if (after !== undefined) {
+              return Either.left(new TransportError({ ...error, retryAfterMillis: after }))
+            }
+          }
+          return result
         })
       }
     })
@@ -280,79 +407,49 @@ export const makeCall = (
   const timeoutError = (state: CallState) =>
     transportError(state.c, "Timeout", `no answer within ${Duration.format(state.timeout)}`, state.status)
 
-  /**
-   * The fiber refs of one exchange: the platform's span off and the attempt's scope in context. Set in one update and
-   * restored as they were, which costs a third of `Effect.locally` plus `Effect.provideService` (each copies the
-   * fiber's refs twice and wraps the effect in `acquireUseRelease`); nothing in an exchange sets a ref to keep.
-   */
-  const enter = (refs: FiberRefs.FiberRefs, fiberId: FiberId.Runtime, scope: Scope.Scope): FiberRefs.FiberRefs =>
-    FiberRefs.updateManyAs(refs, {
-      entries: [
-        [HttpClient.currentTracerDisabledWhen, [[fiberId, tracerOff]]],
-        [
-          FiberRef.currentContext,
-          [[fiberId, Context.add(FiberRefs.getOrDefault(refs, FiberRef.currentContext), Scope.Scope, scope)]]
-        ]
-      ]
-    })
+  /** The exchange's context: the attempt's scope, and `redirect: "manual"` for fetch-based clients. */
+  const exchangeContext = (context: Context.Context<never>): Context.Context<never> => {
+    const init = context.unsafeMap.get(requestInitKey) as RequestInit | undefined
+    return Context.add(
+      context,
+      FetchHttpClient.RequestInit,
+      init === undefined ? manualRedirect : { ...init, redirect: "manual" }
+    )
+  }
 
   /**
-   * With the live clock, a timer aborts the request through its scope (the platform aborts a scoped request when
-   * its scope closes), which costs a fraction of `Effect.timeout`'s two extra fibers. Under any other clock
-   * (`TestClock`) the timeout is `Effect.timeoutFail`, so that tests drive it.
+   * One attempt's exchange under its timeout: the same `Effect.timeoutFail` under the live clock and `TestClock`.
+   * Timing out interrupts the exchange, whose scope closing aborts the request.
    */
   const timed = (
     request: HttpClientRequest.HttpClientRequest,
     state: CallState
   ): Effect.Effect<unknown, AttemptError> =>
-    state.live
-      ? Effect.flatMap(Scope.make(), (scope) => withTimer(request, state, scope))
-      : Effect.timeoutFail(
-          Effect.scoped(
-            Effect.locally(exchange(scopedClient, request, state), HttpClient.currentTracerDisabledWhen, tracerOff)
-          ),
-          { duration: state.timeout, onTimeout: () => timeoutError(state) }
+    Effect.timeoutFail(
+      Effect.scoped(
+        Effect.locally(
+          Effect.locallyWith(exchange(request, state), FiberRef.currentContext, exchangeContext),
+          HttpClient.currentTracerDisabledWhen,
+          tracerOff
         )
+      ),
+      { duration: state.timeout, onTimeout: () => timeoutError(state) }
+    )
 
-  /** The live clock's exchange: `enter`'s refs, a timer that closes `scope`, and the refs restored at the end. */
-  const withTimer = (
-    request: HttpClientRequest.HttpClientRequest,
-    state: CallState,
-    scope: Scope.CloseableScope
-  ): Effect.Effect<unknown, AttemptError> => {
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      Effect.runFork(Scope.close(scope, Exit.void))
-    }, Duration.toMillis(state.timeout))
-    let saved: FiberRefs.FiberRefs | undefined
-    const enterRefs = Effect.updateFiberRefs((fiberId, refs) => {
-      saved = refs
-      return enter(refs, fiberId, scope)
-    })
-    const leave = Effect.updateFiberRefs(() => saved!)
-    // `enter` puts the scope in context, which the type of `exchange` cannot see.
-    const exchanged = exchange(scopedClient, request, state) as Effect.Effect<unknown, AttemptError>
-    // `Effect.onExit` and `Effect.mapError` in one step: the scope closes (aborting the request) on failure or
-    // interruption, and a failure after the timer fired is the timeout.
-    return Effect.uninterruptibleMask((restore) =>
-      Effect.zipRight(
-        enterRefs,
-        Effect.matchCauseEffect(restore(exchanged), {
-          onFailure: (cause) => {
-            clearTimeout(timer)
-            const final = timedOut ? Cause.map(cause, () => timeoutError(state)) : cause
-            return Effect.zipRight(
-              leave,
-              Effect.zipRight(Scope.close(scope, Exit.failCause(final)), Effect.failCause(final))
-            )
-          },
-          onSuccess: (value) => {
-            clearTimeout(timer)
-            return Effect.as(leave, value)
-          }
-        })
-      )
+  /** Waits for the limiter under a `tim.limiter.acquire` span, whose duration is the wait for budget. */
+  const acquire = (state: CallState): Effect.Effect<void> => {
+    const before = state.clock.unsafeCurrentTimeMillis()
+    return Effect.withSpan(
+      Effect.map(limiter.acquire(state.c.limiterKey, settings.rateLimit), () => {
+        state.limiterWait += state.clock.unsafeCurrentTimeMillis() - before
+      }),
+      "tim.limiter.acquire",
+      {
+        parent: state.span,
+        kind: "internal",
+        captureStackTrace: false,
+        attributes: { "tim.limiter.key": state.c.limiterKey, "tim.limiter.limit": settings.rateLimit }
+      }
     )
   }
 
@@ -375,7 +472,7 @@ export const makeCall = (
         return state.rng === undefined ? sendWith(Math.random()) : Effect.flatMap(state.rng.next, sendWith)
       }
     })
-    return unlimited ? send : Effect.zipRight(limiter.acquire(c.limiterKey, settings.rateLimit), send)
+    return unlimited ? send : Effect.zipRight(acquire(state), send)
   }
 
   /** The retry class of a failed attempt. */
@@ -390,29 +487,33 @@ export const makeCall = (
     return TimError.retryClassOf(error.code)
   }
 
+  /**
+   * The attempts of one call: the re-sign after 70001 is one separate step; every other retry is decided and timed
+   * by the retry engine (`retry.schedule`), built on the first retryable failure.
+   */
   const run = (state: CallState): Effect.Effect<unknown, AttemptError> => {
     const { policy } = state
-    const loop = (retries: number, resigned: boolean): Effect.Effect<unknown, AttemptError> =>
+    let resigned = false
+    let driver: Schedule.ScheduleDriver<number, unknown> | undefined
+    const loop = (): Effect.Effect<unknown, AttemptError> =>
       Effect.catchAll(attempt(state), (error) => {
         const retryClass = classify(error)
         if (retryClass === "final") return failed(state, error)
         if (retryClass === "resign") {
-          return resigned ? failed(state, error) : Effect.zipRight(signer.invalidate(), loop(retries, true))
+          if (resigned) return failed(state, error)
+          resigned = true
+          return Effect.zipRight(signer.invalidate(), loop())
         }
-        if (policy === undefined || retries + 1 >= policy.maxAttempts) return failed(state, error)
-        return Effect.flatMap(state.rng?.next ?? Effect.sync(Math.random), (r) =>
-          Effect.clockWith((clock) => {
-            const base = retryClass === "backoff" ? policy.backoffBaseMillis : policy.baseMillis
-            let delay = retry.jitteredDelay(base, policy.factor, retries, r)
-            if (error._tag !== "TransportError") delay = Math.max(delay, TimError.minRetryDelayOf(error.code))
-            const elapsed = clock.unsafeCurrentTimeMillis() - state.startMillis
-            return elapsed + delay > policy.maxElapsedMillis
-              ? failed(state, error)
-              : Effect.zipRight(Effect.sleep(delay), loop(retries + 1, resigned))
-          })
-        )
+        if (policy === undefined) return failed(state, error)
+        const next = (d: Schedule.ScheduleDriver<number, unknown>) =>
+          Effect.matchEffect(d.next(error), { onFailure: () => failed(state, error), onSuccess: loop })
+        if (driver !== undefined) return next(driver)
+        return Effect.flatMap(Schedule.driver(retry.schedule(policy, state.startMillis)), (d) => {
+          driver = d
+          return next(d)
+        })
       })
-    return loop(0, false)
+    return loop()
   }
 
   const defaultTimeout = Duration.millis(settings.timeoutMillis)
@@ -457,14 +558,20 @@ export const makeCall = (
           policy: policy.right,
           timeout,
           startMillis: clock.unsafeCurrentTimeMillis(),
+          clock,
           attempts: 0,
           random: 0,
           status: undefined,
-          rng: rng === liveRandom() ? undefined : rng,
-          live: clock instanceof LiveClock
+          limiterWait: 0,
+          rng: rng === liveRandom() ? undefined : rng
         })
       )
     }) as Effect.Effect<Api.ResponseOf<A>, CallError<A>>
 
-  return { call, resolvePolicy }
+  return {
+    call,
+    resolvePolicy,
+    scrub,
+    interpret: (api: Api.Any, status: number, text: string) => interpret(compile(api), status, text)
+  }
 }

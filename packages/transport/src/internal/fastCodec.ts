@@ -4,7 +4,8 @@
  * Effect's Schema parser is general (effects, error trees, unions, annotations) and costs a few microseconds per
  * field; a friend_check answer of 100 items took ~250 µs to decode. This module compiles a schema's AST once into
  * plain functions for the subset the wire schemas use (structs with renamed/defaulted keys, arrays, literals,
- * literal unions, primitives, refinements), calling the schema's own filters and property transformations. It
+ * literal unions, primitives, refinements), calling the schema's own filters and property transformations. It is
+ * built from closures only (no `new Function` or `eval`), so it runs where code generation from strings is forbidden. It
  * never decides that an input is invalid: on anything unexpected it answers `Fallback`, and the caller runs
  * Effect's parser, which then produces the value or the proper ParseError. Schemas using anything else compile to
  * `undefined` and always take the full path.
@@ -32,12 +33,10 @@ export const compile = (ast: AST.AST, isDecoding: boolean): Compiled => {
   return compiled
 }
 
-const generate = (codecs: ReadonlyArray<Fast>, body: string): Fast =>
-  new Function("c", "F", "has", `return (u) => {\n${body}\n}`)(
-    codecs,
-    Fallback,
-    Object.prototype.hasOwnProperty
-  ) as Fast
+const has = Object.prototype.hasOwnProperty
+
+/** A source key that is absent (as opposed to present with the value `undefined`). */
+const Absent: unique symbol = Symbol("absent")
 
 const go = (ast: AST.AST, isDecoding: boolean): Compiled => {
   switch (ast._tag) {
@@ -61,8 +60,10 @@ const go = (ast: AST.AST, isDecoding: boolean): Compiled => {
         const literals = ast.types.map((t) => (t as AST.Literal).literal)
         // A chain of `===` for the few literals of an enum: a Set would hash every (freshly parsed) string first.
         if (literals.length <= 16) {
-          const test = literals.map((_, i) => `u === l[${i}]`).join(" || ")
-          return new Function("l", "F", `return (u) => (${test} ? u : F)`)(literals, Fallback) as Fast
+          return (u) => {
+            for (let i = 0; i < literals.length; i++) if (u === literals[i]) return u
+            return Fallback
+          }
         }
         const set = new Set<unknown>(literals)
         return (u) => (set.has(u) ? u : Fallback)
@@ -134,28 +135,33 @@ const go = (ast: AST.AST, isDecoding: boolean): Compiled => {
       if (ast.propertySignatures.length === 0) return (u) => (u === null || u === undefined ? Fallback : u)
       const codecs = propertyCodecs(ast, isDecoding)
       if (codecs === undefined) return undefined
-      const required: Array<string> = []
-      const optional: Array<string> = []
+      const required: Array<readonly [string, Fast]> = []
+      const optional: Array<readonly [string, Fast]> = []
       ast.propertySignatures.forEach((ps, i) => {
-        const key = JSON.stringify(ps.name)
-        ;(ps.isOptional ? optional : required).push(
-          ps.isOptional
-            ? `if (has.call(u, ${key})) { const v = c[${i}](u[${key}]); if (v === F) return F; out[${key}] = v }`
-            : `const x${i} = u[${key}]; if (x${i} === undefined && !has.call(u, ${key})) return F; const v${i} = c[${i}](x${i}); if (v${i} === F) return F`
-        )
+        ;(ps.isOptional ? optional : required).push([ps.name as string, codecs[i]!])
       })
-      // Generated once per schema: static keys keep property access monomorphic (dynamic keys made it 10× slower).
-      const literal = ast.propertySignatures
-        .flatMap((ps, i) => (ps.isOptional ? [] : [`${JSON.stringify(ps.name)}: v${i}`]))
-        .join(", ")
-      return generate(
-        codecs,
-        `if (typeof u !== "object" || u === null || Array.isArray(u)) return F
-${required.join("\n")}
-const out = { ${literal} }
-${optional.join("\n")}
-return out`
-      )
+      // Required keys first, in declaration order, then the optional ones present: the key order of the parser.
+      return (u) => {
+        if (typeof u !== "object" || u === null || Array.isArray(u)) return Fallback
+        const record = u as Record<string, unknown>
+        const out: Record<string, unknown> = {}
+        for (let i = 0; i < required.length; i++) {
+          const [key, codec] = required[i]!
+          const x = record[key]
+          if (x === undefined && !has.call(record, key)) return Fallback
+          const v = codec(x)
+          if (v === Fallback) return Fallback
+          out[key] = v
+        }
+        for (let i = 0; i < optional.length; i++) {
+          const [key, codec] = optional[i]!
+          if (!has.call(record, key)) continue
+          const v = codec(record[key])
+          if (v === Fallback) return Fallback
+          out[key] = v
+        }
+        return out
+      }
     }
     case "Transformation": {
       if (AST.getParseOptionsAnnotation(ast)._tag === "Some") return undefined
@@ -194,32 +200,29 @@ return out`
       const target = isDecoding ? ast.to : ast.from
       const fused = AST.isTypeLiteral(target) ? renamedStruct(source, target, kept, froms, tos, fs, isDecoding) : null
       if (fused !== null) return fused
-      const body = [
-        "const a = first(u)",
-        "if (a === F) return F",
-        "const out = {}",
-        ...kept.map((name) => {
-          const key = JSON.stringify(name)
-          return `if (has.call(a, ${key})) out[${key}] = a[${key}]`
-        }),
-        ...froms.map((from, i) => {
-          const key = JSON.stringify(from)
+      const keptKeys = kept as ReadonlyArray<string>
+      const fromKeys = froms as ReadonlyArray<string>
+      const toKeys = tos as ReadonlyArray<string>
+      return (u) => {
+        const a = first(u)
+        if (a === Fallback) return Fallback
+        const record = a as Record<string, unknown>
+        const out: Record<string, unknown> = {}
+        for (const key of keptKeys) if (has.call(record, key)) out[key] = record[key]
+        for (let i = 0; i < fromKeys.length; i++) {
+          const key = fromKeys[i]!
+          const f = fs[i]!
           // A plain rename (`fromKey`) maps the option through `identity`: copy the key without allocating one.
-          return fs[i] === identity
-            ? `if (has.call(a, ${key})) out[${JSON.stringify(tos[i])}] = a[${key}]`
-            : `{ const x = a[${key}]; const o = f[${i}](x !== undefined || has.call(a, ${key}) ? some(x) : none()); if (o._tag === "Some") out[${JSON.stringify(tos[i])}] = o.value }`
-        }),
-        "return second(out)"
-      ].join("\n")
-      return new Function("first", "second", "f", "F", "has", "some", "none", `return (u) => {\n${body}\n}`)(
-        first,
-        second,
-        fs,
-        Fallback,
-        Object.prototype.hasOwnProperty,
-        Option.some,
-        Option.none
-      ) as Fast
+          if (f === identity) {
+            if (has.call(record, key)) out[toKeys[i]!] = record[key]
+            continue
+          }
+          const x = record[key]
+          const o = f(x !== undefined || has.call(record, key) ? Option.some(x) : Option.none())
+          if (o._tag === "Some") out[toKeys[i]!] = o.value
+        }
+        return second(out)
+      }
     }
     default:
       return undefined
@@ -257,21 +260,13 @@ const renamedStruct = (
   const sourceCodecs = propertyCodecs(source, isDecoding)
   const targetCodecs = propertyCodecs(target, isDecoding)
   if (sourceCodecs === undefined || targetCodecs === undefined) return null
-  const lines = ['if (typeof u !== "object" || u === null || Array.isArray(u)) return F']
-  // The source side: `a<i>` holds the decoded value of source key i, or A when the key is absent.
-  const sourceIndex = new Map<PropertyKey, number>()
-  source.propertySignatures.forEach((ps, i) => {
-    sourceIndex.set(ps.name, i)
-    const key = JSON.stringify(ps.name)
-    lines.push(
-      ps.isOptional
-        ? `let a${i} = A; if (has.call(u, ${key})) { a${i} = s[${i}](u[${key}]); if (a${i} === F) return F }`
-        : `const x${i} = u[${key}]; if (x${i} === undefined && !has.call(u, ${key})) return F; const a${i} = s[${i}](x${i}); if (a${i} === F) return F`
-    )
-  })
-  // The renamed object: `b<j>` for target key j, A when absent (a later transformation of the same key wins).
+  type Step = (a: Array<unknown>, b: Array<unknown>) => void
+  // The source side: `a[i]` holds the decoded value of source key i, or Absent when the key is absent.
+  const sourceKeys = source.propertySignatures.map((ps) => ps.name as string)
+  const sourceOptional = source.propertySignatures.map((ps) => ps.isOptional)
+  const sourceIndex = new Map<PropertyKey, number>(source.propertySignatures.map((ps, i) => [ps.name, i]))
+  // The renamed object: `b[j]` for target key j, Absent when absent (a later transformation of the same key wins).
   const targetIndex = new Map<PropertyKey, number>(target.propertySignatures.map((ps, j) => [ps.name, j]))
-  for (let j = 0; j < target.propertySignatures.length; j++) lines.push(`let b${j} = A`)
   // Target keys whose value is a source value checked by the very same codec: checking it again is redundant when
   // the codec has no transformation in it (its output then passes it again, unchanged).
   const checked = new Set<number>()
@@ -279,59 +274,82 @@ const renamedStruct = (
     const type = source.propertySignatures[i]!.type
     return type === target.propertySignatures[j]!.type && AST.typeAST(type) === type
   }
+  const steps: Array<Step> = []
   for (const name of kept) {
     const j = targetIndex.get(name)
     if (j === undefined) continue
     const i = sourceIndex.get(name)!
-    lines.push(`b${j} = a${i}`)
+    steps.push((a, b) => {
+      b[j] = a[i]
+    })
     if (sameCodec(i, j)) checked.add(j)
   }
-  for (let i = 0; i < froms.length; i++) {
-    const from = sourceIndex.get(froms[i]!)
-    const j = targetIndex.get(tos[i]!)
+  for (let k = 0; k < froms.length; k++) {
+    const from = sourceIndex.get(froms[k]!)
+    const j = targetIndex.get(tos[k]!)
     if (j === undefined) continue // dropped by the target struct, as the general path drops it
+    const f = fs[k]!
     if (from === undefined) {
-      lines.push(`{ const o = f[${i}](none()); if (o._tag === "Some") b${j} = o.value }`)
-    } else if (fs[i] === identity) {
-      lines.push(`if (a${from} !== A) b${j} = a${from}`)
+      steps.push((_, b) => {
+        const o = f(Option.none())
+        if (o._tag === "Some") b[j] = o.value
+      })
+    } else if (f === identity) {
+      steps.push((a, b) => {
+        if (a[from] !== Absent) b[j] = a[from]
+      })
       if (sameCodec(from, j)) checked.add(j)
     } else {
-      lines.push(
-        `{ const o = f[${i}](a${from} === A ? none() : some(a${from})); if (o._tag === "Some") b${j} = o.value }`
-      )
+      steps.push((a, b) => {
+        const o = f(a[from] === Absent ? Option.none() : Option.some(a[from]))
+        if (o._tag === "Some") b[j] = o.value
+      })
     }
   }
-  // The target side, as the TypeLiteral codec does it.
+  // The target side, as the TypeLiteral codec does it: required keys first, then the optional ones present.
+  const targetKeys = target.propertySignatures.map((ps) => ps.name as string)
+  const requiredTargets: Array<number> = []
+  const optionalTargets: Array<number> = []
   target.propertySignatures.forEach((ps, j) => {
-    if (ps.isOptional) return
-    lines.push(
-      checked.has(j)
-        ? `if (b${j} === A) return F; const v${j} = b${j}`
-        : `if (b${j} === A) return F; const v${j} = t[${j}](b${j}); if (v${j} === F) return F`
-    )
+    ;(ps.isOptional ? optionalTargets : requiredTargets).push(j)
   })
-  const literal = target.propertySignatures
-    .flatMap((ps, j) => (ps.isOptional ? [] : [`${JSON.stringify(ps.name)}: v${j}`]))
-    .join(", ")
-  lines.push(`const out = { ${literal} }`)
-  target.propertySignatures.forEach((ps, j) => {
-    if (!ps.isOptional) return
-    const key = JSON.stringify(ps.name)
-    lines.push(
-      checked.has(j)
-        ? `if (b${j} !== A) out[${key}] = b${j}`
-        : `if (b${j} !== A) { const v = t[${j}](b${j}); if (v === F) return F; out[${key}] = v }`
-    )
-  })
-  lines.push("return out")
-  return new Function("s", "t", "f", "F", "A", "has", "some", "none", `return (u) => {\n${lines.join("\n")}\n}`)(
-    sourceCodecs,
-    targetCodecs,
-    fs,
-    Fallback,
-    Symbol("absent"),
-    Object.prototype.hasOwnProperty,
-    Option.some,
-    Option.none
-  ) as Fast
+  const sourceCount = sourceKeys.length
+  const targetCount = targetKeys.length
+  return (u) => {
+    if (typeof u !== "object" || u === null || Array.isArray(u)) return Fallback
+    const record = u as Record<string, unknown>
+    const a = new Array<unknown>(sourceCount)
+    for (let i = 0; i < sourceCount; i++) {
+      const key = sourceKeys[i]!
+      const x = record[key]
+      if (x === undefined && !has.call(record, key)) {
+        if (!sourceOptional[i]) return Fallback
+        a[i] = Absent
+        continue
+      }
+      const v = sourceCodecs[i]!(x)
+      if (v === Fallback) return Fallback
+      a[i] = v
+    }
+    const b = new Array<unknown>(targetCount).fill(Absent)
+    for (let k = 0; k < steps.length; k++) steps[k]!(a, b)
+    const out: Record<string, unknown> = {}
+    for (let r = 0; r < requiredTargets.length; r++) {
+      const j = requiredTargets[r]!
+      const x = b[j]
+      if (x === Absent) return Fallback
+      const v = checked.has(j) ? x : targetCodecs[j]!(x)
+      if (v === Fallback) return Fallback
+      out[targetKeys[j]!] = v
+    }
+    for (let r = 0; r < optionalTargets.length; r++) {
+      const j = optionalTargets[r]!
+      const x = b[j]
+      if (x === Absent) continue
+      const v = checked.has(j) ? x : targetCodecs[j]!(x)
+      if (v === Fallback) return Fallback
+      out[targetKeys[j]!] = v
+    }
+    return out
+  }
 }

@@ -63,3 +63,11 @@ export const timeoutMillis = (name: string, value: unknown, fallback: Duration.D
     ? Either.right(millis)
     : Either.left([name, `must be a positive finite duration, got ${String(value)}`])
 }
+
+/** A positive safe integer (a byte count, say). */
+export const positiveInteger = (name: string, value: unknown, fallback: number): Result<number> => {
+  const n = value ?? fallback
+  return Number.isSafeInteger(n) && (n as number) > 0
+    ? Either.right(n as number)
+    : Either.left([name, `must be a positive integer, got ${String(value)}`])
+}
