@@ -12,6 +12,7 @@ import { Console, Context, Effect, Either, Layer, Redacted, Schedule, Schema, ty
 import { EmulatorError } from "./EmulatorError.js"
 import * as accounts from "./internal/accounts.js"
 import * as Auth from "./internal/auth.js"
+import * as CallbackSender from "./internal/callbacks.js"
 import * as blocklist from "./internal/blocklist.js"
 import * as FaultState from "./internal/faults.js"
 import * as friends from "./internal/friends.js"
@@ -112,6 +113,14 @@ export interface Options {
   readonly limits?: Partial<{ friends: number; blocked: number; lists: number; pending: number }> | undefined
   /** Friends per friend_get page (default 100). */
   readonly friendGetPageSize?: number | undefined
+  /**
+   * The app's callback URL: after each REST write the emulator POSTs the after-callbacks Tencent documents
+   * (Sns.CallbackFriendAdd, FriendDelete, BlackListAdd, BlackListDelete), and `POST /_emulator/client/friend_add`
+   * asks Sns.CallbackPrevFriendAdd first. Sent after the answer, retried 3 times; counts at `GET /_emulator/callbacks`.
+   */
+  readonly callbackUrl?: string | undefined
+  /** The callback token: callbacks then carry `RequestTime` and `Sign` (hex SHA-256 of token + RequestTime). */
+  readonly callbackToken?: Redacted.Redacted<string> | undefined
 }
 
 /**
@@ -271,6 +280,15 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
       defaultAllowType: options.defaultAllowType ?? "AllowType_Type_NeedConfirm",
       friendGetPageSize: options.friendGetPageSize ?? 100
     }
+    const callbacks =
+      options.callbackUrl === undefined
+        ? undefined
+        : yield* CallbackSender.make({
+            url: options.callbackUrl,
+            token: options.callbackToken,
+            sdkAppId: options.sdkAppId,
+            admin: options.admins[0] ?? ""
+          })
     const rt: Server.Runtime = {
       state,
       config,
@@ -287,6 +305,7 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
         ])
       ),
       nowMillis: () => clock.unsafeCurrentTimeMillis(),
+      callbacks,
       stats: StatsCounters.make(clock.unsafeCurrentTimeMillis())
     }
 

@@ -12,6 +12,7 @@ import { NodeHttpServerRequest } from "@effect/platform-node"
 import { Envelope, TimError } from "@effect-tim/schema"
 import { Effect, Either, Schema } from "effect"
 import type * as Auth from "./auth.js"
+import * as Callbacks from "./callbacks.js"
 import { asObject, describe } from "./decode.js"
 import * as Faults from "./faults.js"
 import { type Config, type Ctx, Failure, RawJson, type Route } from "./handler.js"
@@ -33,6 +34,8 @@ export interface Runtime {
   /** By request path: the route and its frequency window (one per API command, built with the server). */
   readonly routes: ReadonlyMap<string, { readonly route: Route; readonly window: RateLimit.SlidingWindow }>
   readonly nowMillis: () => number
+  /** Sends the app's callbacks (after writes, and for simulated client actions), when a callback URL is set. */
+  readonly callbacks?: Callbacks.Sender | undefined
   /** What was answered, per API and code (`GET /_emulator/stats`). */
   readonly stats: Stats.Counters
 }
@@ -215,6 +218,7 @@ const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => 
   }
   const ctx: Ctx = { state: rt.state, config: rt.config, now: Math.floor(nowMillis / 1000), faults }
   let result: Record<string, unknown> | RawJson | Failure
+  const observed = rt.callbacks?.observe(route.api.path, body, rt.state)
   try {
     result = route.handle(body, ctx)
   } catch (error) {
@@ -225,6 +229,7 @@ const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => 
   }
   if (result instanceof Failure) return failEnvelope(result.code, result.info)
   if (route.writes) touch(rt.state)
+  if (observed !== undefined) rt.callbacks?.emit(observed, rt.state)
   if (result instanceof RawJson) {
     return respondText(result.members === "" ? `{${okMembers}}` : `{${result.members},${okMembers}}`)
   }
@@ -284,6 +289,20 @@ export const router = (rt: Runtime) =>
         return HttpServerResponse.json({ ok: true })
       })
     ),
+    HttpRouter.post(
+      "/_emulator/client/friend_add",
+      Callbacks.clientFriendAdd({
+        state: rt.state,
+        sender: rt.callbacks,
+        friendAdd: rt.routes.get("/v4/sns/friend_add")?.route,
+        ctx: () => ({ state: rt.state, config: rt.config, now: Math.floor(rt.nowMillis() / 1000), faults: rt.faults }),
+        readJson: (request) => {
+          const raw = readBody(request)
+          return raw._tag === "Ok" ? parseBody(raw.bytes) : bodyProblem(raw)
+        }
+      })
+    ),
+    HttpRouter.get("/_emulator/callbacks", Effect.suspend(() => respond(rt.callbacks?.stats() ?? {}))),
     HttpRouter.get(
       "/_emulator/state",
       Effect.suspend(() => respond(toSnapshot(rt.state)))
