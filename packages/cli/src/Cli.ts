@@ -19,13 +19,15 @@ import * as Help from "./internal/help.js"
 import * as Signals from "./internal/signals.js"
 import * as Spec from "./internal/spec.js"
 import * as usersigCommands from "./internal/usersigCommands.js"
+import * as Version from "./internal/version.js"
 
 /**
- * The version `tim --version` prints.
+ * The version `tim --version` prints: this package's own, from its package.json (inlined when the bin is
+ * bundled).
  *
  * @since 0.1.0
  */
-export const version = "0.1.0"
+export const version: string = Version.version
 
 /**
  * The command tree.

@@ -4,7 +4,7 @@
  * then a summary.
  */
 import { Command, Options } from "@effect/cli"
-import { Emulator, Prng } from "@effect-tim/emulator"
+import type { Prng } from "@effect-tim/emulator"
 import { Friends, type FriendsError } from "@effect-tim/friends"
 import { Fields, Limits, MultiAccountImport, PortraitSet } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
@@ -12,6 +12,7 @@ import { Array as Arr, Console, Effect, Layer } from "effect"
 import { rowsOf } from "./bulk.js"
 import { CallCounter, type ConnectionError, embeddedClientLayer, embeddedEmulatorOptions } from "./connection.js"
 import type { Subcommand } from "./errors.js"
+import * as Lazy from "./lazy.js"
 import { renderSummary, Tally } from "./output.js"
 
 /** The demo's shape. */
@@ -32,9 +33,9 @@ const userId = (i: number) => Fields.UserId.make(`user${String(i).padStart(5, "0
  * The relations to add, grouped by from-account: distinct pairs, plus about 3% that repeat an earlier pair in the
  * other direction (a two-way add already made them friends, so they come back as `AlreadyFriends`).
  */
-export const plan = (o: DemoOptions): ReadonlyArray<readonly [string, ReadonlyArray<string>]> => {
+export const plan = (o: DemoOptions, prng: typeof Prng): ReadonlyArray<readonly [string, ReadonlyArray<string>]> => {
   // The emulator's seeded generator, so every run plans the same relations.
-  const random = Prng.make(o.seed).next
+  const random = prng.make(o.seed).next
   const seen = new Set<string>()
   const pairs: Array<readonly [number, number]> = []
   const repeats = Math.floor(o.relations * 0.03)
@@ -118,6 +119,7 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
   Effect.gen(function* () {
     const started = Date.now()
     const counter = new CallCounter()
+    const { Emulator, Prng } = yield* Lazy.emulator
     const emulator = Emulator.layer({
       ...embeddedEmulatorOptions,
       rateLimit: 0,
@@ -155,7 +157,7 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
         { concurrency: 8, discard: true }
       )
 
-      const planned = plan(o)
+      const planned = plan(o, Prng)
       const relations = planned.reduce((n, [, to]) => n + to.length, 0)
       yield* em.setFaults({ itemError: o.itemError, seed: o.seed })
       yield* Console.error(

@@ -1,0 +1,134 @@
+/**
+ * Start-up of the built `tim`: wall time, CPU time and peak RSS of `tim --version` and `tim --help`, beside
+ * `node -e 0` in the same run (alternating, median of runs). The bin is run as an executable, so its shebang's
+ * Node flags apply as they do for a user.
+ *
+ *   pnpm --filter "@effect-tim/cli..." build
+ *   pnpm exec tsx bench/cli-startup.ts [runs] [--sources]
+ *
+ * `--sources` adds `tim --version` run from the sources through tsx (what `pnpm tim` does).
+ * CPU time and peak RSS come from `process.resourceUsage()` in each child, written at exit by a preloaded script
+ * (given to every command alike, `node -e 0` included).
+ */
+
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import { createRequire } from "node:module"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+
+const runs = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 15)
+const sources = process.argv.includes("--sources")
+const cliDir = fileURLToPath(new URL("../packages/cli/", import.meta.url))
+const bin = path.join(cliDir, "dist/bin.js")
+const { version } = JSON.parse(fs.readFileSync(path.join(cliDir, "package.json"), "utf8")) as { version: string }
+
+if (!fs.existsSync(bin)) {
+  console.error(`${bin} is missing: build it first (pnpm --filter "@effect-tim/cli..." build)`)
+  process.exit(1)
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tim-startup-"))
+const preload = path.join(dir, "usage.cjs")
+// fd 3 is a pipe to this process; the child reports its own CPU time and kernel high-water RSS when it exits.
+fs.writeFileSync(
+  preload,
+  `process.on("exit", () => { const u = process.resourceUsage(); require("node:fs").writeSync(3, JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, maxRssKb: u.maxRSS })) })\n`
+)
+
+interface Sample {
+  readonly wallMs: number
+  readonly cpuMs: number
+  readonly rssMb: number
+  readonly stdout: string
+}
+
+const once = (command: string, args: ReadonlyArray<string>): Promise<Sample> =>
+  new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(command, args, {
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+      env: { ...process.env, NODE_OPTIONS: `--require ${preload}` }
+    })
+    let stdout = ""
+    let stderr = ""
+    let usage = ""
+    child.stdout!.on("data", (d) => {
+      stdout += d
+    })
+    child.stderr!.on("data", (d) => {
+      stderr += d
+    })
+    ;(child.stdio[3] as NodeJS.ReadableStream).on("data", (d) => {
+      usage += d
+    })
+    child.on("error", reject)
+    child.on("close", (code) => {
+      const wallMs = performance.now() - started
+      if (code !== 0) return reject(new Error(`${command} ${args.join(" ")} exited ${code}: ${stderr}`))
+      const u = JSON.parse(usage) as { cpuUs: number; maxRssKb: number }
+      resolve({ wallMs, cpuMs: u.cpuUs / 1000, rssMb: u.maxRssKb / 1024, stdout })
+    })
+  })
+
+const median = (xs: ReadonlyArray<number>) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
+const cases: ReadonlyArray<readonly [string, string, ReadonlyArray<string>]> = [
+  ["node -e 0", process.execPath, ["-e", "0"]],
+  ["tim --version", bin, ["--version"]],
+  ["tim --help", bin, ["--help"]],
+  ...(sources
+    ? [
+        [
+          "tim --version from sources (tsx)",
+          process.execPath,
+          ["--import", tsx, "--conditions=@effect-tim/source", path.join(cliDir, "src/bin.ts"), "--version"]
+        ] as const
+      ]
+    : [])
+]
+
+const main = async () => {
+  const printed = (await once(bin, ["--version"])).stdout.trim()
+  if (printed !== version)
+    throw new Error(`tim --version printed ${JSON.stringify(printed)}, package.json says ${version}`)
+  const samples = new Map<string, Array<Sample>>(cases.map(([name]) => [name, []]))
+  const loadBefore = os.loadavg()
+  for (let i = 0; i < runs; i++) {
+    // Alternating order, so that a burst of load elsewhere hits every command alike.
+    const order = i % 2 === 0 ? cases : [...cases].reverse()
+    for (const [name, command, args] of order) samples.get(name)!.push(await once(command, args))
+  }
+  const loadAfter = os.loadavg()
+  const base = samples.get("node -e 0")!
+  const baseWall = median(base.map((s) => s.wallMs))
+  const baseCpu = median(base.map((s) => s.cpuMs))
+  console.log(`tim ${version}, Node ${process.version}, ${os.cpus().length} cores, ${runs} runs each (median)`)
+  console.log(
+    `load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`
+  )
+  console.log("| command | wall | × node -e 0 | CPU | × node -e 0 | peak RSS |")
+  console.log("| --- | --- | --- | --- | --- | --- |")
+  for (const [name] of cases) {
+    const s = samples.get(name)!
+    const wall = median(s.map((x) => x.wallMs))
+    const cpu = median(s.map((x) => x.cpuMs))
+    const rss = median(s.map((x) => x.rssMb))
+    console.log(
+      `| ${name} | ${(wall / 1000).toFixed(3)} s | ${(wall / baseWall).toFixed(1)} | ${(cpu / 1000).toFixed(3)} s | ${(cpu / baseCpu).toFixed(1)} | ${rss.toFixed(0)} MB |`
+    )
+  }
+}
+
+main()
+  .catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+  .finally(() => fs.rmSync(dir, { recursive: true, force: true }))
