@@ -10,17 +10,14 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Enums, Fields, Limits } from "@effect-tim/schema"
 import { Console, Context, Effect, Either, Layer, Redacted, Schedule, Schema, type Scope } from "effect"
 import { EmulatorError } from "./EmulatorError.js"
-import * as accounts from "./internal/accounts.js"
 import * as Auth from "./internal/auth.js"
 import * as CallbackSender from "./internal/callbacks.js"
-import * as blocklist from "./internal/blocklist.js"
 import * as FaultState from "./internal/faults.js"
-import * as friends from "./internal/friends.js"
-import type { Config, Route } from "./internal/handler.js"
-import * as lists from "./internal/lists.js"
+import type { Config } from "./internal/handler.js"
 import * as model from "./internal/model.js"
 import * as Persistence from "./internal/persistence.js"
 import * as RateLimit from "./internal/rateLimit.js"
+import * as Routes from "./internal/routes.js"
 import * as Server from "./internal/server.js"
 import { toSnapshot } from "./internal/snapshot.js"
 import * as StatsCounters from "./internal/stats.js"
@@ -107,6 +104,11 @@ export interface Options {
   readonly stateFile?: string | undefined
   /** The configured custom friend fields (`Tag_SNS_Custom_*`); other custom tags answer 30001 `Invalid field`. */
   readonly customFriendTags?: ReadonlyArray<string> | undefined
+  /**
+   * The configured custom profile fields (`Tag_Profile_Custom_*`, string values of at most 500 bytes); portrait_set
+   * and portrait_get answer others 40009.
+   */
+  readonly customProfileTags?: ReadonlyArray<string> | undefined
   /** The AllowType of newly imported accounts (default `AllowType_Type_NeedConfirm`). */
   readonly defaultAllowType?: Enums.AllowType | undefined
   /** Per-account limits (defaults 3000 friends, 1000 blocked, 32 lists, 100 pending requests). */
@@ -208,13 +210,12 @@ export declare namespace Emulator {
  */
 export class Emulator extends Context.Tag("@effect-tim/emulator/Emulator")<Emulator, Emulator.Service>() {}
 
-const allRoutes: ReadonlyArray<Route> = [...accounts.routes, ...friends.routes, ...blocklist.routes, ...lists.routes]
-
 const invalidOptions = (message: string) => new EmulatorError({ reason: "InvalidOptions", message })
 
 const positiveInt = (n: number) => Number.isSafeInteger(n) && n > 0
 
 const isCustomTag = Schema.is(Fields.CustomTag)
+const isCustomProfileTag = Schema.is(Fields.CustomProfileTag)
 
 const checkOptions = (options: Options): EmulatorError | undefined => {
   if (!positiveInt(options.sdkAppId))
@@ -239,6 +240,13 @@ const checkOptions = (options: Options): EmulatorError | undefined => {
     if (!isCustomTag(tag)) {
       return invalidOptions(
         `custom friend tag ${JSON.stringify(tag)} must be "Tag_SNS_Custom_" and 1 to ${Limits.maxCustomTagKeywordBytes} letters`
+      )
+    }
+  }
+  for (const tag of options.customProfileTags ?? []) {
+    if (!isCustomProfileTag(tag)) {
+      return invalidOptions(
+        `custom profile tag ${JSON.stringify(tag)} must be "Tag_Profile_Custom_" and 1 to ${Limits.maxCustomProfileKeywordBytes} letters`
       )
     }
   }
@@ -277,6 +285,7 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
         pending: options.limits?.pending ?? Limits.maxPendingRequests
       },
       customTags: new Set(options.customFriendTags ?? []),
+      customProfileTags: new Set(options.customProfileTags ?? []),
       defaultAllowType: options.defaultAllowType ?? "AllowType_Type_NeedConfirm",
       friendGetPageSize: options.friendGetPageSize ?? 100
     }
@@ -299,7 +308,7 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
         admins: new Set(options.admins)
       }),
       routes: new Map(
-        allRoutes.map((route) => [
+        Routes.all.map((route) => [
           `/${route.api.path}`,
           { route, window: RateLimit.make(options.rateLimit ?? Limits.defaultCallsPerSecond) }
         ])

@@ -62,12 +62,6 @@ layer(Emulator.layerTest(), { excludeTestServices: true })("hostile input", (it)
         ["StartIndex negative", FriendGet.api.path, { From_Account: a, StartIndex: -1 }, 30001],
         ["AddFriendItem an object", FriendAdd.api.path, { From_Account: a, AddFriendItem: {} }, 30001],
         [
-          "ForceAddFlags 2",
-          FriendAdd.api.path,
-          { From_Account: a, AddFriendItem: [{ To_Account: b, AddSource: "AddSource_Type_X" }], ForceAddFlags: 2 },
-          30001
-        ],
-        [
           "AddType unknown",
           FriendAdd.api.path,
           {

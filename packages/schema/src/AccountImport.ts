@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 import * as Api from "./Api.js"
-import { UserId } from "./Fields.js"
+import { ProfileString, UserId } from "./Fields.js"
 import { optional, required } from "./internal/wire.js"
 import * as TimError from "./TimError.js"
 
@@ -16,8 +16,8 @@ import * as TimError from "./TimError.js"
  */
 export const Request = Schema.Struct({
   userId: required("UserID", UserId),
-  nick: optional("Nick", Schema.String),
-  faceUrl: optional("FaceUrl", Schema.String)
+  nick: optional("Nick", ProfileString()),
+  faceUrl: optional("FaceUrl", ProfileString())
 })
 
 /** @since 0.1.0 */

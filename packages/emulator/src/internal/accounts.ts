@@ -1,67 +1,82 @@
 /**
- * The account and profile APIs the emulator needs (spec §9): account_import, multiaccount_import,
- * account_check, account_delete, portrait_set and portrait_get for `Tag_Profile_IM_AllowType` and
- * `Tag_Profile_IM_Nick`. Malformed requests answer 70402; unknown accounts 70107.
+ * The account APIs (spec §9): account_import (also with the earlier pages' `Identifier`), multiaccount_import (also
+ * with today's `AccountList` form), account_check and account_delete. A malformed request answers 70402 with
+ * Tencent's sentence; deleting an account that was never imported answers that item 70107
+ * `Err_TLS_PT_Open_Login_Account_Not_Exist`, as Tencent's sample does.
  */
-import {
-  AccountCheck,
-  AccountDelete,
-  AccountImport,
-  Limits,
-  MultiAccountImport,
-  PortraitGet,
-  PortraitSet,
-  TimError
-} from "@effect-tim/schema"
-import { decoder, Invalid, wire } from "./decode.js"
-import {
-  type Ctx,
-  Failure,
-  failAccount,
-  type Handler,
-  itemArray,
-  itemGuard,
-  type Outcome,
-  profileTag,
-  type Route,
-  type Wire
-} from "./handler.js"
+import { AccountCheck, AccountDelete, AccountImport, Limits, MultiAccountImport, TimError } from "@effect-tim/schema"
+import { asObject, decoder, Invalid, wire } from "./decode.js"
+import { type Ctx, Failure, type Handled, type Handler, itemArray, itemGuard } from "./handler.js"
+import { setProfileValue } from "./profile.js"
 import { deleteAccounts, makeAccount } from "./state.js"
 
 const invalidCode = TimError.IllegalParameters.code
 const notImported = TimError.UserNotImported.code
-const illegal = (info: string) => new Failure(invalidCode, info)
 
-/** Imports (or re-imports) an account; `FaceUrl` is accepted and, as nothing here answers it, not kept. */
-const importOne = (ctx: Ctx, userId: string, nick?: string): void => {
-  let account = ctx.state.accounts.get(userId)
+/** The whole-request 70402, with the sentence of Tencent's error-code table (trtc.io/document/34348). */
+const illegal = new Failure(
+  invalidCode,
+  "Invalid parameter. Check whether required fields are specified and the values meet protocol requirements."
+)
+
+/** Imports (or re-imports) an account with its optional nick and face URL (the profile's `Tag_Profile_IM_Image`). */
+const importOne = (ctx: Ctx, item: AccountImport.Request): void => {
+  let account = ctx.state.accounts.get(item.userId)
   if (account === undefined) {
-    account = makeAccount(userId, ctx.config.defaultAllowType)
-    ctx.state.accounts.set(userId, account)
+    account = makeAccount(item.userId, ctx.config.defaultAllowType)
+    ctx.state.accounts.set(item.userId, account)
   }
-  if (nick !== undefined) account.nick = nick
+  if (item.nick !== undefined) setProfileValue(account, "Tag_Profile_IM_Nick", item.nick)
+  if (item.faceUrl !== undefined) setProfileValue(account, "Tag_Profile_IM_Image", item.faceUrl)
 }
 
 const importRequest = decoder(AccountImport.Request)
 const encodeEmpty = wire(AccountImport.Response)
 
+/**
+ * One account to import: the object as today's page sends it (`UserID`), or with the 2020 page's `Identifier`
+ * (which real SDKs still send) when `UserID` is absent.
+ */
+const importItem = (raw: unknown): AccountImport.Request | Invalid => {
+  const item = asObject(raw)
+  if (item === undefined) return new Invalid("expected an object")
+  return importRequest(
+    item.UserID === undefined && item.Identifier !== undefined ? { ...item, UserID: item.Identifier } : item
+  )
+}
+
 const accountImport: Handler = (body, ctx) => {
-  const request = importRequest(body)
-  if (request instanceof Invalid) return illegal(request.message)
-  importOne(ctx, request.userId, request.nick)
+  const request = importItem(body)
+  if (request instanceof Invalid) return illegal
+  importOne(ctx, request)
   return encodeEmpty({})
 }
 
 const encodeMulti = wire(MultiAccountImport.Response)
 
+/** The raw entries of `Accounts` (UserIDs) and `AccountList` (today's `{UserID, Nick?, FaceUrl?}` form), together. */
+const multiEntries = (body: Record<string, unknown>): ReadonlyArray<unknown> | Failure => {
+  const lists = ["Accounts", "AccountList"].filter((key) => body[key] !== undefined)
+  if (lists.length === 0) return illegal
+  const entries: Array<unknown> = []
+  for (const key of lists) {
+    const raw = itemArray(body, key, Limits.maxAccountItems, invalidCode)
+    if (raw instanceof Failure) return illegal
+    entries.push(...(key === "Accounts" ? raw.map((userId) => ({ UserID: userId })) : raw))
+  }
+  return entries.length > Limits.maxAccountItems ? illegal : entries
+}
+
 const multiAccountImport: Handler = (body, ctx) => {
-  const raw = itemArray(body, "Accounts", Limits.maxAccountItems, invalidCode)
-  if (raw instanceof Failure) return raw
+  const entries = multiEntries(body)
+  if (entries instanceof Failure) return entries
   const failAccounts: Array<string> = []
-  for (const entry of raw) {
-    if (typeof entry !== "string" || itemGuard(ctx, entry, invalidCode) !== undefined) {
-      failAccounts.push(typeof entry === "string" ? entry : String(entry))
-    } else importOne(ctx, entry)
+  for (const entry of entries) {
+    const item = importItem(entry)
+    if (item instanceof Invalid || itemGuard(ctx, item.userId, invalidCode) !== undefined) {
+      const userId = asObject(entry)?.UserID
+      failAccounts.push(typeof userId === "string" ? userId : (JSON.stringify(userId ?? entry) ?? ""))
+    } else importOne(ctx, item)
   }
   return encodeMulti({ FailAccounts: failAccounts })
 }
@@ -74,7 +89,7 @@ const forEachUser = (
   each: (userId: string) => { ResultCode: number; ResultInfo: string; AccountStatus?: "Imported" | "NotImported" }
 ) => {
   const raw = itemArray(body, key, Limits.maxAccountItems, invalidCode)
-  if (raw instanceof Failure) return raw
+  if (raw instanceof Failure) return illegal
   return raw.map((entry) => {
     const userId = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).UserID : undefined
     if (typeof userId !== "string")
@@ -99,70 +114,26 @@ const accountCheck: Handler = (body, ctx) => {
 
 const encodeDelete = wire(AccountDelete.Response)
 
+/** Tencent's per-item answer for an account that was never imported (tencentcloud.com/document/product/1047/34955). */
+const deleteMissing = { ResultCode: notImported, ResultInfo: "Err_TLS_PT_Open_Login_Account_Not_Exist" } as const
+const deleted0 = { ResultCode: 0, ResultInfo: "" } as const
+
 const accountDelete: Handler = (body, ctx) => {
   const deleted = new Set<string>()
   const resultItems = forEachUser(ctx, body, "DeleteItem", (userId) => {
+    if (!ctx.state.accounts.has(userId) || deleted.has(userId)) return deleteMissing
     deleted.add(userId)
-    return { ResultCode: 0, ResultInfo: "" }
+    return deleted0
   })
   if (resultItems instanceof Failure) return resultItems
   deleteAccounts(ctx.state, deleted)
   return encodeDelete({ ResultItem: resultItems })
 }
 
-const setRequest = decoder(PortraitSet.Request)
-
-const portraitSet: Handler = (body, ctx) => {
-  const request = setRequest(body)
-  if (request instanceof Invalid) return illegal(request.message)
-  const account = ctx.state.accounts.get(request.fromAccount)
-  if (account === undefined) {
-    return new Failure(notImported, `From_Account ${JSON.stringify(request.fromAccount)} has not been imported`)
-  }
-  for (const item of request.profileItems) {
-    if (item.tag === "Tag_Profile_IM_AllowType") account.allowType = item.value
-    else account.nick = item.value
-  }
-  return encodeEmpty({})
-}
-
-const getEnvelope = decoder(PortraitGet.Request.omit("toAccounts"))
-const encodeGet = wire(PortraitGet.Response)
-
-const portraitGet: Handler = (body, ctx) => {
-  const env = getEnvelope(body)
-  if (env instanceof Invalid) return illegal(env.message)
-  const raw = itemArray(body, "To_Account", Limits.maxAccountItems, invalidCode)
-  if (raw instanceof Failure) return raw
-  const failed: Array<string> = []
-  const userProfileItems = raw.map((entry): Wire => {
-    const toAccount = typeof entry === "string" ? entry : ""
-    const guard: Outcome | undefined =
-      typeof entry === "string"
-        ? itemGuard(ctx, entry, invalidCode)
-        : [invalidCode, "To_Account entries must be strings"]
-    const account = guard === undefined ? ctx.state.accounts.get(toAccount) : undefined
-    if (account === undefined) {
-      failed.push(toAccount)
-      const [resultCode, resultInfo] = guard ?? [notImported, "the account has not been imported"]
-      return { To_Account: toAccount, ProfileItem: [], ResultCode: resultCode, ResultInfo: resultInfo }
-    }
-    const profileItems: Array<{ readonly Tag: string; readonly Value: string }> = []
-    for (const tag of env.tagList) {
-      const item = profileTag(account, tag)
-      if (item !== undefined) profileItems.push(item)
-    }
-    return { To_Account: toAccount, ProfileItem: profileItems, ResultCode: 0, ResultInfo: "" }
-  })
-  return encodeGet({ UserProfileItem: userProfileItems, ...failAccount(failed) })
-}
-
-/** The account and profile routes. */
-export const routes: ReadonlyArray<Route> = [
-  { api: AccountImport.api, handle: accountImport, writes: true },
-  { api: MultiAccountImport.api, handle: multiAccountImport, writes: true },
-  { api: AccountCheck.api, handle: accountCheck, writes: false },
-  { api: AccountDelete.api, handle: accountDelete, writes: true },
-  { api: PortraitSet.api, handle: portraitSet, writes: true },
-  { api: PortraitGet.api, handle: portraitGet, writes: false }
-]
+/** The account routes. */
+export const routes = {
+  AccountImport: { handle: accountImport, writes: true },
+  MultiAccountImport: { handle: multiAccountImport, writes: true },
+  AccountCheck: { handle: accountCheck, writes: false },
+  AccountDelete: { handle: accountDelete, writes: true }
+} as const satisfies Record<string, Handled>

@@ -9,9 +9,9 @@ import {
   Failure,
   forEachPeer,
   forEachTarget,
+  type Handled,
   notImported,
   page,
-  type Route,
   relationCheck,
   sns,
   toAccounts
@@ -91,9 +91,9 @@ const blocklistCheck = sns(BlocklistCheck.Request.omit("toAccounts"), (env, from
 })
 
 /** The blocklist routes. */
-export const routes: ReadonlyArray<Route> = [
-  { api: BlocklistAdd.api, handle: blocklistAdd, writes: true },
-  { api: BlocklistDelete.api, handle: blocklistDelete, writes: true },
-  { api: BlocklistGet.api, handle: blocklistGet, writes: false },
-  { api: BlocklistCheck.api, handle: blocklistCheck, writes: false }
-]
+export const routes = {
+  BlocklistAdd: { handle: blocklistAdd, writes: true },
+  BlocklistDelete: { handle: blocklistDelete, writes: true },
+  BlocklistGet: { handle: blocklistGet, writes: false },
+  BlocklistCheck: { handle: blocklistCheck, writes: false }
+} as const satisfies Record<string, Handled>

@@ -50,3 +50,35 @@ export const wire =
 /** A plain JSON object, or undefined. */
 export const asObject = (u: unknown): Record<string, unknown> | undefined =>
   typeof u === "object" && u !== null && !Array.isArray(u) ? (u as Record<string, unknown>) : undefined
+
+/**
+ * Removes every object member whose value is `null`, at any depth, in place: an optional field sent as `null` (as
+ * real SDKs do, e.g. `"To_Account": null` in group_add) counts as absent, and a required one as missing. Array
+ * elements that are `null` stay (a `null` UserID is still not a string). Iterative, so deep nesting cannot exhaust
+ * the stack.
+ */
+export const dropNulls = (root: Record<string, unknown>): void => {
+  const stack: Array<unknown> = [root]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (Array.isArray(value)) {
+      for (const element of value) if (typeof element === "object" && element !== null) stack.push(element)
+    } else if (typeof value === "object" && value !== null) {
+      const object = value as Record<string, unknown>
+      for (const key of Object.keys(object)) {
+        const member = object[key]
+        if (member === null) delete object[key]
+        else if (typeof member === "object") stack.push(member)
+      }
+    }
+  }
+}
+
+/**
+ * An optional enum whose absence means "no" (group_get's `NeedFriend`, friend_add's `ForceAddFlags`): any value but
+ * the "yes" one counts as absent, as a service that only tests for "yes" would treat it.
+ */
+export const onlyYes = (body: Record<string, unknown>, key: string, yes: unknown): Record<string, unknown> => {
+  if (body[key] !== undefined && body[key] !== yes) delete body[key]
+  return body
+}

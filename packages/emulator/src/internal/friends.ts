@@ -14,13 +14,15 @@ import {
   Limits,
   TimError
 } from "@effect-tim/schema"
-import { decoder, wire } from "./decode.js"
+import { decoder, onlyYes, wire } from "./decode.js"
 import {
   answered,
   type Ctx,
   Failure,
   forEachItem,
   forEachPeer,
+  type Handled,
+  type Handler,
   type ItemWriter,
   invalidField,
   notImported,
@@ -28,7 +30,6 @@ import {
   page,
   profileTag,
   quote,
-  type Route,
   relationCheck,
   sns,
   toAccounts,
@@ -116,7 +117,7 @@ const addOne = (ctx: Ctx, from: Account, item: FriendAdd.Item, single: boolean, 
 
 const decodeAddItem = decoder(FriendAdd.Item)
 
-const friendAdd = sns(FriendAdd.Request.omit("items"), (env, from, body, ctx) => {
+const friendAddDecoded = sns(FriendAdd.Request.omit("items"), (env, from, body, ctx) => {
   const single = env.addType === "Add_Type_Single"
   const force = env.forceAddFlags === 1
   const results = forEachItem(ctx, body, "AddFriendItem", Limits.maxItemsPerRequest, decodeAddItem, (item) =>
@@ -124,6 +125,9 @@ const friendAdd = sns(FriendAdd.Request.omit("items"), (env, from, body, ctx) =>
   )
   return answered(results)
 })
+
+/** friend_add; a `ForceAddFlags` other than 1 counts as absent (no force-add). */
+const friendAdd: Handler = (body, ctx) => friendAddDecoded(onlyYes(body, "ForceAddFlags", 1), ctx)
 
 // ---------------------------------------------------------------------------------------------------------------
 // friend_import
@@ -389,13 +393,13 @@ const friendGetList = sns(FriendGetList.Request.omit("toAccounts"), (env, from, 
 })
 
 /** The friend routes. */
-export const routes: ReadonlyArray<Route> = [
-  { api: FriendAdd.api, handle: friendAdd, writes: true },
-  { api: FriendImport.api, handle: friendImport, writes: true },
-  { api: FriendUpdate.api, handle: friendUpdate, writes: true },
-  { api: FriendDelete.api, handle: friendDelete, writes: true },
-  { api: FriendDeleteAll.api, handle: friendDeleteAll, writes: true },
-  { api: FriendCheck.api, handle: friendCheck, writes: false },
-  { api: FriendGet.api, handle: friendGet, writes: false },
-  { api: FriendGetList.api, handle: friendGetList, writes: false }
-]
+export const routes = {
+  FriendAdd: { handle: friendAdd, writes: true },
+  FriendImport: { handle: friendImport, writes: true },
+  FriendUpdate: { handle: friendUpdate, writes: true },
+  FriendDelete: { handle: friendDelete, writes: true },
+  FriendDeleteAll: { handle: friendDeleteAll, writes: true },
+  FriendCheck: { handle: friendCheck, writes: false },
+  FriendGet: { handle: friendGet, writes: false },
+  FriendGetList: { handle: friendGetList, writes: false }
+} as const satisfies Record<string, Handled>

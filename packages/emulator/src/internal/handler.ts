@@ -25,6 +25,8 @@ export interface Limits {
 export interface Config {
   readonly limits: Limits
   readonly customTags: ReadonlySet<string>
+  /** The configured custom profile fields (`Tag_Profile_Custom_*`). */
+  readonly customProfileTags: ReadonlySet<string>
   readonly defaultAllowType: Enums.AllowType
   readonly friendGetPageSize: number
 }
@@ -66,12 +68,16 @@ const plain = /^[A-Za-z0-9_\-.: ]*$/
 /** A JSON string literal, skipping the escaping pass for plain strings (UserIDs, codes' infos). */
 export const quote = (s: string): string => (s === "" ? '""' : plain.test(s) ? `"${s}"` : JSON.stringify(s))
 
-/** An API and its handler. */
-export interface Route {
-  readonly api: Api.Any
+/** An API's handler and whether it writes: the entry of the route table, one per API of `Apis.all`. */
+export interface Handled {
   readonly handle: Handler
   /** Whether the API writes: the server then marks the state changed (for saving) after every answer but a failure. */
   readonly writes: boolean
+}
+
+/** An API and its handler. */
+export interface Route extends Handled {
+  readonly api: Api.Any
 }
 
 /** The 30001 failure of an sns request. */
@@ -83,7 +89,7 @@ const fromAccount = (ctx: Ctx, userId: string): Account | Failure =>
   new Failure(TimError.AccountNotFound.code, `From_Account ${JSON.stringify(userId)} has not been imported`)
 
 /** `From_Account` that is present but not a string answers 60015, like the real service. */
-const accountNotString = (body: Record<string, unknown>): Failure | undefined => {
+export const accountNotString = (body: Record<string, unknown>): Failure | undefined => {
   const value = body.From_Account
   return value !== undefined && typeof value !== "string"
     ? new Failure(TimError.AccountNotString.code, "From_Account must be a string")
@@ -170,18 +176,23 @@ export class Results {
 export const answered = (results: Results | Failure): RawJson | Failure =>
   results instanceof Failure ? results : results.answer()
 
-/** An account's value of a profile tag the emulator keeps (`Tag_Profile_IM_Nick`, `_AllowType`), if it has one. */
+/**
+ * An account's value of a profile tag, if it has one: AllowType always (the account's effective setting), every
+ * other field only once it was set (by portrait_set, or account_import's Nick and FaceUrl).
+ */
 export const profileTag = (
   account: Account,
   tag: string
-): { readonly Tag: string; readonly Value: string } | undefined => {
+): { readonly Tag: string; readonly Value: string | number } | undefined => {
   switch (tag) {
     case "Tag_Profile_IM_Nick":
       return account.nick === undefined ? undefined : { Tag: tag, Value: account.nick }
     case "Tag_Profile_IM_AllowType":
       return { Tag: tag, Value: account.allowType }
-    default:
-      return undefined
+    default: {
+      const value = account.profile.get(tag)
+      return value === undefined ? undefined : { Tag: tag, Value: value }
+    }
   }
 }
 

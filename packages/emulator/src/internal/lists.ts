@@ -4,8 +4,8 @@
  * retried request is idempotent.
  */
 import { GroupAdd, GroupDelete, GroupGet, TimError } from "@effect-tim/schema"
-import { wire } from "./decode.js"
-import { Failure, forEachPeer, RawJson, type Route, sns, toAccounts } from "./handler.js"
+import { onlyYes, wire } from "./decode.js"
+import { Failure, forEachPeer, type Handled, type Handler, RawJson, sns, toAccounts } from "./handler.js"
 import { bumpStandard, ensureLists } from "./state.js"
 
 const encodeAdd = wire(GroupAdd.Response)
@@ -49,7 +49,7 @@ const groupDelete = sns(GroupDelete.Request, (request, from) => {
 
 const encodeGet = wire(GroupGet.Response)
 
-const groupGet = sns(GroupGet.Request, (request, from, _body, _ctx) => {
+const groupGetDecoded = sns(GroupGet.Request, (request, from, _body, _ctx) => {
   const wanted =
     request.groupNames === undefined || request.groupNames.length === 0
       ? from.lists
@@ -68,9 +68,12 @@ const groupGet = sns(GroupGet.Request, (request, from, _body, _ctx) => {
   return encodeGet({ ResultItem: lists, CurrentSequence: from.seq.group })
 })
 
+/** group_get; a `NeedFriend` other than `Need_Friend_Type_Yes` counts as absent (no members). */
+const groupGet: Handler = (body, ctx) => groupGetDecoded(onlyYes(body, "NeedFriend", "Need_Friend_Type_Yes"), ctx)
+
 /** The friend list routes. */
-export const routes: ReadonlyArray<Route> = [
-  { api: GroupAdd.api, handle: groupAdd, writes: true },
-  { api: GroupDelete.api, handle: groupDelete, writes: true },
-  { api: GroupGet.api, handle: groupGet, writes: false }
-]
+export const routes = {
+  GroupAdd: { handle: groupAdd, writes: true },
+  GroupDelete: { handle: groupDelete, writes: true },
+  GroupGet: { handle: groupGet, writes: false }
+} as const satisfies Record<string, Handled>

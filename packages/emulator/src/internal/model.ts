@@ -39,7 +39,9 @@ export const StateSnapshot = Schema.Struct({
     Schema.Struct({
       userId: Schema.String,
       nick: Schema.optionalWith(Schema.String, { exact: true }),
-      allowType: Enums.AllowType
+      allowType: Enums.AllowType,
+      /** The other profile fields that were set, by tag (standard and custom). */
+      profile: Schema.optionalWith(CustomValues, { exact: true })
     })
   ),
   friendships: Schema.Array(

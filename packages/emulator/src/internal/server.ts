@@ -13,7 +13,7 @@ import { Envelope, TimError } from "@effect-tim/schema"
 import { Effect, Either, Schema } from "effect"
 import type * as Auth from "./auth.js"
 import * as Callbacks from "./callbacks.js"
-import { asObject, describe } from "./decode.js"
+import { asObject, describe, dropNulls } from "./decode.js"
 import * as Faults from "./faults.js"
 import { type Config, type Ctx, Failure, RawJson, type Route } from "./handler.js"
 import { FaultsPatch } from "./model.js"
@@ -123,6 +123,7 @@ const bodyProblem = (raw: Exclude<Body, { readonly _tag: "Ok" }>): string =>
   raw._tag === "TooLarge" ? `the request body is larger than ${maxBodyBytes} bytes` : "the request body was not read"
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
+const nullBytes = Buffer.from("null")
 
 /** The body as a JSON object, or the 60003 info saying why not. */
 const parseBody = (bytes: Buffer): Record<string, unknown> | string => {
@@ -211,6 +212,8 @@ const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => 
   }
   const body = parseBody(raw.bytes)
   if (typeof body === "string") return failEnvelope(TimError.InvalidJsonBody.code, body)
+  // A `null` member counts as absent (see dropNulls); bodies without one skip the walk.
+  if (raw.bytes.includes(nullBytes)) dropNulls(body)
   const faults = rt.faults
   if (Faults.roll(faults, faults.current.requestError)) {
     const cls = Faults.serverError(faults)

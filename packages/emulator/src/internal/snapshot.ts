@@ -14,11 +14,12 @@ export const toSnapshot = (state: State): StateSnapshot => {
   const pending: Array<StateSnapshot["pending"][number]> = []
   for (const account of state.accounts.values()) {
     const from = account.userId
-    accounts.push(
-      account.nick === undefined
-        ? { userId: from, allowType: account.allowType }
-        : { userId: from, nick: account.nick, allowType: account.allowType }
-    )
+    accounts.push({
+      userId: from,
+      ...(account.nick === undefined ? {} : { nick: account.nick }),
+      allowType: account.allowType,
+      ...(account.profile.size === 0 ? {} : { profile: Object.fromEntries(account.profile) })
+    })
     for (const [to, f] of account.friends) {
       friendships.push({
         from,
@@ -58,6 +59,7 @@ export const fromStateFile = (file: StateFile): State | string => {
   for (const a of file.accounts) {
     const account = makeAccount(a.userId, a.allowType)
     account.nick = a.nick
+    if (a.profile !== undefined) for (const [tag, value] of Object.entries(a.profile)) account.profile.set(tag, value)
     state.accounts.set(a.userId, account)
   }
   const owner = (userId: string, what: string): Account | string =>
