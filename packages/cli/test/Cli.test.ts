@@ -213,7 +213,7 @@ layer(Emulator.layerTest(), { excludeTestServices: true })("tim against an emula
       assert.include(invalid.stderr, `${bad}:2: expected at least two fields`)
       const wrongJournal = yield* timAt("friend", "check", "--file", checkFile, "--journal", journal)
       assert.strictEqual(wrongJournal.code, 1)
-      assert.include(wrongJournal.stderr, "belongs to `tim friend import --chunk-size 2`")
+      assert.include(wrongJournal.stderr, 'command: "friend import" → "friend check"')
     })
   )
 

@@ -162,6 +162,10 @@ export const parse = (
         value = next
         i++
       }
+      if (!option.flag && value.trim().length === 0) {
+        // @effect/cli drops empty (and trims) values: refuse rather than send something else.
+        return yield* usage(spec, `--${option.name} needs a non-empty value`)
+      }
       if (!option.flag) {
         yield* Primitive.validate(option.primitive, Option.some(value), CliConfig.defaultConfig).pipe(
           Effect.mapError((reason) => usage(spec, `--${option.name} ${JSON.stringify(value)}: ${reason}`))
