@@ -1,8 +1,11 @@
-import { assert, layer } from "@effect/vitest"
+import * as fs from "node:fs/promises"
+import * as os from "node:os"
+import * as path from "node:path"
+import { assert, it, layer } from "@effect/vitest"
 import { PortraitGet, PortraitSet } from "@effect-tim/schema"
 import { Effect } from "effect"
 import { Emulator } from "../src/index.js"
-import { call, callApi, ids, importAccounts } from "./helpers.js"
+import { call, callApi, ids, importAccounts, request } from "./helpers.js"
 
 // portrait_set / portrait_get with the profile service's own codes (trtc.io/document/34916, 34917, 33520).
 const set = (from: unknown, items: ReadonlyArray<{ readonly Tag: unknown; readonly Value?: unknown }>) =>
@@ -243,3 +246,36 @@ layer(Emulator.layerTest(), { excludeTestServices: true })("profile options", (i
     })
   )
 })
+
+it.live("profile fields and custom fields survive a restart through the state file", () =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const dir = yield* Effect.acquireRelease(
+        Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "tim-profile-"))),
+        (d) => Effect.promise(() => fs.rm(d, { recursive: true, force: true }))
+      )
+      const options = {
+        ...Emulator.testDefaults,
+        rateLimit: 0,
+        stateFile: path.join(dir, "state.json"),
+        customProfileTags: ["Tag_Profile_Custom_Test"]
+      }
+      const [a] = ids(1)
+      const tags = allStandard.map((item) => item.Tag)
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const emulator = yield* Emulator.make(options)
+          yield* request(emulator.baseUrl, "v4/im_open_login_svc/account_import", { UserID: a })
+          const reply = yield* request(emulator.baseUrl, PortraitSet.api.path, {
+            From_Account: a,
+            ProfileItem: allStandard
+          })
+          assert.strictEqual(reply.json.ErrorCode, 0)
+        })
+      )
+      const emulator = yield* Emulator.make(options)
+      const got = yield* request(emulator.baseUrl, PortraitGet.api.path, { To_Account: [a], TagList: tags })
+      assert.deepStrictEqual(got.json.UserProfileItem[0].ProfileItem, allStandard)
+    })
+  )
+)
