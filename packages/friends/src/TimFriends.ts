@@ -7,27 +7,29 @@
  *
  * @since 0.1.0
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
-import {
-  type Api,
-  BlocklistAdd,
-  BlocklistCheck,
-  BlocklistDelete,
-  type Enums,
-  FriendAdd,
-  FriendCheck,
-  FriendDelete,
-  FriendGetList,
-  FriendImport,
-  FriendUpdate,
-  GroupAdd,
-  GroupDelete,
-  GroupGet
-} from "@effect-tim/schema"
+import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { type Api, GroupAdd, GroupDelete, GroupGet } from "@effect-tim/schema"
 import { type Region, TimClient } from "@effect-tim/transport"
-import { Cause, Chunk, Effect, Either, Exit, Layer, ManagedRuntime, Option, Redacted, Runtime, Stream } from "effect"
+import {
+  Cause,
+  Chunk,
+  type Context,
+  Effect,
+  Either,
+  Exit,
+  Layer,
+  ManagedRuntime,
+  Option,
+  Redacted,
+  Runtime,
+  Stream
+} from "effect"
+import * as AccountsModule from "./Accounts.js"
 import * as Friends from "./Friends.js"
 import { InvalidRequest } from "./FriendsError.js"
+import { ops as accountOps } from "./internal/accountOps.js"
+import { ops as friendOps } from "./internal/friendOps.js"
+import type * as Operation from "./internal/operation.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
@@ -71,37 +73,41 @@ const fieldOf = <K extends string, T>(error: unknown, key: K, type: "number" | "
   return typeof value === type ? (value as T) : undefined
 }
 
-/** The tag, code, info and message of a typed error (a `_tag`ged object), without undefined keys. */
-const describeError = (error: unknown): TimFriends.OutcomeError => {
+/** Server text made safe to show: the client's scrub (its sigs and secret key removed). */
+type Scrub = (text: string) => string
+
+/**
+ * The tag, code, info and message of a typed error (a `_tag`ged object), without undefined keys; the texts
+ * scrubbed again, whatever produced them.
+ */
+const describeError = (error: unknown, scrub: Scrub): TimFriends.OutcomeError => {
   const tag = fieldOf<"_tag", string>(error, "_tag", "string") ?? "Unknown"
   const code = fieldOf<"code", number>(error, "code", "number")
   const info = fieldOf<"info", string>(error, "info", "string")
-  const message = error instanceof Error ? error.message : String(error)
+  const message = scrub(error instanceof Error ? error.message : String(error))
   return {
     tag,
     ...(code === undefined ? {} : { code }),
-    ...(info === undefined ? {} : { info }),
+    ...(info === undefined ? {} : { info: scrub(info) }),
     message
   }
 }
 
-const requestErrorOf = (error: unknown): TimRequestError => {
-  const { code, info, message, tag } = describeError(error)
+const requestErrorOf = (error: unknown, scrub: Scrub): TimRequestError => {
+  const { code, info, message, tag } = describeError(error, scrub)
   return new TimRequestError({ tag, code, info, message, cause: error })
 }
 
-const requestErrorOfCause = (cause: Cause.Cause<unknown>): TimRequestError => {
+const requestErrorOfCause = (cause: Cause.Cause<unknown>, scrub: Scrub): TimRequestError => {
   const failure = Cause.failureOption(cause)
-  if (Option.isSome(failure)) return requestErrorOf(failure.value)
+  if (Option.isSome(failure)) return requestErrorOf(failure.value, scrub)
   if (Cause.isInterruptedOnly(cause)) {
     return new TimRequestError({ tag: "Interrupted", message: "the call was interrupted", cause: Cause.squash(cause) })
   }
+  // A defect is not ours to trust: only its scrubbed message goes out, not the object.
   const defect = Cause.squash(cause)
-  return new TimRequestError({
-    tag: "Defect",
-    message: `unexpected failure: ${defect instanceof Error ? defect.message : String(defect)}`,
-    cause: defect
-  })
+  const message = scrub(defect instanceof Error ? defect.message : String(defect))
+  return new TimRequestError({ tag: "Defect", message: `unexpected failure: ${message}`, cause: new Error(message) })
 }
 
 const disposed = () =>
@@ -111,15 +117,16 @@ const disposed = () =>
 // Plain results
 // ---------------------------------------------------------------------------------------------------------------
 
-const toOutcome = <A, E>(item: Friends.ItemOutcome<A, E>): TimFriends.Outcome<A> =>
-  Either.isRight(item.result)
-    ? { toAccount: item.toAccount, ok: true, value: item.result.right }
-    : { toAccount: item.toAccount, ok: false, error: describeError(item.result.left) }
-
 const toBatch = <A, E extends { readonly _tag: string }>(
-  result: Friends.BatchResult<A, E>
+  result: Friends.BatchResult<A, E>,
+  scrub: Scrub
 ): TimFriends.BatchResult<A, E["_tag"]> => ({
-  items: result.items.map(toOutcome) as ReadonlyArray<TimFriends.Outcome<A, E["_tag"]>>,
+  items: result.items.map(
+    (item): TimFriends.Outcome<A> =>
+      Either.isRight(item.result)
+        ? { toAccount: item.toAccount, ok: true, value: item.result.right }
+        : { toAccount: item.toAccount, ok: false, error: describeError(item.result.left, scrub) }
+  ) as ReadonlyArray<TimFriends.Outcome<A, E["_tag"]>>,
   retries: result.retries
 })
 
@@ -215,26 +222,86 @@ export declare namespace TimFriends {
     readonly sequence: number | undefined
     readonly members: BatchResult<void>
   }
+
+  /**
+   * A service's methods as Promises: same arguments; a bulk result (`Friends.BatchResult`) becomes a
+   * {@link TimFriends.BatchResult} whose error tags are the typed errors' `_tag`s; any other value as it is.
+   *
+   * @since 0.1.0
+   */
+  export type Promised<S> = {
+    readonly [K in keyof S]: S[K] extends (...args: infer P) => Effect.Effect<infer R, infer _E>
+      ? (
+          ...args: P
+        ) => Promise<
+          R extends Friends.BatchResult<infer V, infer E>
+            ? BatchResult<V, E extends { readonly _tag: infer T extends string } ? T : string>
+            : R
+        >
+      : never
+  }
+
+  /**
+   * `TimFriends.accounts`: the `Accounts` service as Promises.
+   *
+   * @since 0.1.0
+   */
+  export type Accounts = Promised<AccountsModule.Accounts.Service>
 }
 
-type Direction = { readonly type?: Friends.Direction | undefined }
+/** The services a `TimFriends` runs on. */
+type Services = Friends.Friends | AccountsModule.Accounts | TimClient.TimClient
+
+/** Wraps an HTTP client so that a fetch-based one never follows a redirect (a 3xx is an answer, never a hop). */
+const noRedirects = (http: Layer.Layer<HttpClient.HttpClient>): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.map(HttpClient.HttpClient, (client) =>
+      HttpClient.transformResponse(client, Effect.provideService(FetchHttpClient.RequestInit, manualRedirect))
+    )
+  ).pipe(Layer.provide(http))
+
+const manualRedirect: RequestInit = { redirect: "manual" }
+
+/** Every method derived from operations: its name and whether it is a bulk form or a single-target one. */
+const derivedOf = (ops: Record<string, { readonly single: boolean }>): ReadonlyArray<readonly [string, boolean]> =>
+  Object.entries(ops).flatMap(([name, op]) =>
+    op.single ? [[name, true] as const, [`${name}One`, false] as const] : [[name, true] as const]
+  )
 
 /**
  * The relationship-chain API as Promises. Every method mirrors the `Friends` service's (same arguments, same
- * bulk semantics); bulk results are `{ items: [{ toAccount, ok: true, value } | { toAccount, ok: false, error:
- * { tag, code?, info?, message } }], retries }`. Rejections are {@link TimRequestError}. Invalid options (a bad
- * SDKAppID, an empty secret key, an unknown region) make the constructor throw a `TimRequestError`. Call
- * `dispose()` (or `await using`) when done.
+ * bulk semantics), and `accounts` mirrors the `Accounts` service's; bulk results are `{ items: [{ toAccount, ok:
+ * true, value } | { toAccount, ok: false, error: { tag, code?, info?, message } }], retries }`. Rejections are
+ * {@link TimRequestError}. Invalid options (a bad SDKAppID, an empty secret key, an unknown region) make the
+ * constructor throw a `TimRequestError`. Call `dispose()` (or `await using`) when done.
+ *
+ * The bulk methods (`add`, `addOne`, `import`, `update`, `updateOne`, `remove`, `removeOne`, `check`, `checkOne`,
+ * `getProfiles`, `block`, `blockOne`, `unblock`, `unblockOne`, `checkBlocked`, `checkBlockedOne`) and `accounts`'
+ * are derived from the operations the services are derived from; see {@link TimFriends.Promised}.
  *
  * @since 0.1.0
  */
+export interface TimFriends extends TimFriends.Promised<Operation.Methods<typeof friendOps>> {}
+
+/**
+ * @since 0.1.0
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class TimFriends {
   /** The app this client talks to. */
   readonly sdkAppId: number
   /** The admin identifier the calls are made as. */
   readonly identifier: string
-  readonly #runtime: ManagedRuntime.ManagedRuntime<Friends.Friends, unknown>
+  /**
+   * Accounts as Promises: `import`, `check`, `remove`, `setAllowType(accounts, allowType)`, `getAllowType`, and
+   * their single-account forms (`importOne`, …), mirroring the `Accounts` service.
+   */
+  readonly accounts: TimFriends.Accounts
+  readonly #runtime: ManagedRuntime.ManagedRuntime<Services, unknown>
   #disposed = false
+  /** The client's scrub, once the client is built (before that, nothing from a server can have arrived). */
+  #scrub: Scrub = (text) => text
 
   constructor(options: TimFriends.Options) {
     const secretKey = Redacted.isRedacted(options.secretKey)
@@ -251,45 +318,69 @@ export class TimFriends {
       retry: options.retry,
       rateLimit: options.rateLimit,
       timeout: options.timeout
-    }).pipe(Layer.provide(options.httpClient ?? FetchHttpClient.layer))
+    }).pipe(Layer.provide(noRedirects(options.httpClient ?? FetchHttpClient.layer)))
     this.#runtime = ManagedRuntime.make(
-      Friends.layer({
-        concurrency: options.concurrency,
-        readConcurrency: options.readConcurrency,
-        blocklistPageSize: options.blocklistPageSize
-      }).pipe(Layer.provide(client))
+      Layer.mergeAll(
+        Friends.layer({
+          concurrency: options.concurrency,
+          readConcurrency: options.readConcurrency,
+          blocklistPageSize: options.blocklistPageSize
+        }),
+        AccountsModule.layer({ concurrency: options.readConcurrency })
+      ).pipe(Layer.provideMerge(client))
     )
+    for (const [name, bulk] of derivedOf(friendOps)) {
+      ;(this as unknown as Record<string, unknown>)[name] = this.#derived(Friends.Friends, name, bulk)
+    }
+    const accounts: Record<string, unknown> = {}
+    for (const [name, bulk] of derivedOf(accountOps))
+      accounts[name] = this.#derived(AccountsModule.Accounts, name, bulk)
+    this.accounts = accounts as unknown as TimFriends.Accounts
     // Builds the layers now (they are synchronous unless a custom HTTP client's is not), so invalid options throw
     // here rather than rejecting the first call.
-    const built = this.#runtime.runSyncExit(Effect.void)
-    if (Exit.isFailure(built) && !isAsyncBuild(built.cause)) {
+    const built = this.#runtime.runSyncExit(TimClient.TimClient)
+    if (Exit.isSuccess(built)) this.#scrub = built.value.scrub
+    else if (!isAsyncBuild(built.cause)) {
       this.#disposed = true
       this.#runtime.dispose().catch(() => undefined) // a failed build has nothing left to release
-      throw requestErrorOfCause(built.cause)
+      throw requestErrorOfCause(built.cause, this.#scrub)
     }
   }
 
-  /** Runs an effect on the service and settles with its value, or rejects with a `TimRequestError`. */
-  #run<A, E>(f: (friends: Friends.Friends.Service) => Effect.Effect<A, E>): Promise<A> {
+  /** Runs an effect on the services and settles with its value, or rejects with a `TimRequestError`. */
+  #run<A, E>(f: Effect.Effect<A, E, Services>): Promise<A> {
     if (this.#disposed) return Promise.reject(disposed())
+    const run = Effect.flatMap(TimClient.TimClient, (client) => {
+      this.#scrub = client.scrub
+      return f
+    })
     return this.#runtime
-      .runPromiseExit(Effect.flatMap(Friends.Friends, (friends) => Effect.suspend(() => f(friends))))
-      .then((exit) => (Exit.isSuccess(exit) ? exit.value : Promise.reject(requestErrorOfCause(exit.cause))))
+      .runPromiseExit(run)
+      .then((exit) =>
+        Exit.isSuccess(exit) ? exit.value : Promise.reject(requestErrorOfCause(exit.cause, this.#scrub))
+      )
   }
 
-  /** A bulk call: refuses a non-array input, calls the service, and turns the result into plain outcomes. */
-  #batch<X, A, E extends { readonly _tag: string }, E2>(
-    api: Api.Any,
-    field: string,
-    input: ReadonlyArray<X>,
-    call: (input: ReadonlyArray<X>, friends: Friends.Friends.Service) => Effect.Effect<Friends.BatchResult<A, E>, E2>
-  ): Promise<TimFriends.BatchResult<A, E["_tag"]>> {
-    return this.#run((f) =>
-      Effect.map(
-        Effect.flatMap(arrayArg(api, field, input), (i) => call(i, f)),
-        toBatch
+  /** A derived method: calls the service's method of that name; a bulk result becomes plain outcomes. */
+  #derived<I extends Services, S>(tag: Context.Tag<I, S>, name: string, bulk: boolean) {
+    return (...args: ReadonlyArray<unknown>): Promise<unknown> =>
+      this.#run(
+        Effect.flatMap(tag, (service) => {
+          const effect = (service as Record<string, (...a: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>>)[
+            name
+          ]!(...args)
+          return bulk
+            ? Effect.map(effect, (result) =>
+                toBatch(result as Friends.BatchResult<unknown, { readonly _tag: string }>, this.#scrub)
+              )
+            : effect
+        })
       )
-    )
+  }
+
+  /** Runs an effect on the `Friends` service. */
+  #friends<A, E>(f: (friends: Friends.Friends.Service) => Effect.Effect<A, E>): Promise<A> {
+    return this.#run(Effect.flatMap(Friends.Friends, (friends) => Effect.suspend(() => f(friends))))
   }
 
   /** Iterates a stream of the service; a failure rejects the iteration with a `TimRequestError`. */
@@ -297,85 +388,22 @@ export class TimFriends {
     f: (friends: Friends.Friends.Service) => Stream.Stream<A, E>
   ): AsyncGenerator<A, void, undefined> {
     if (this.#disposed) throw disposed()
-    const exit = await this.#runtime.runPromiseExit(Effect.runtime<Friends.Friends>())
-    if (Exit.isFailure(exit)) throw requestErrorOfCause(exit.cause)
+    const exit = await this.#runtime.runPromiseExit(Effect.runtime<Services>())
+    if (Exit.isFailure(exit)) throw requestErrorOfCause(exit.cause, this.#scrub)
     const stream = Stream.unwrap(Effect.map(Friends.Friends, (friends) => Stream.suspend(() => f(friends)))).pipe(
-      Stream.catchAllCause((cause) => Stream.fail(requestErrorOfCause(cause)))
+      Stream.catchAllCause((cause) => Stream.fail(requestErrorOfCause(cause, this.#scrub)))
     )
     yield* Stream.toAsyncIterableRuntime(stream, exit.value)
   }
 
-  /** friend_add: adds friends; one outcome per target (`Added`, `Pending` or `AlreadyFriends` when ok). */
-  add(
-    from: string,
-    targets: ReadonlyArray<string | Friends.AddTarget>,
-    options?: Friends.AddOptions
-  ): Promise<TimFriends.BatchResult<Friends.AddResult, Friends.AddError["_tag"]>> {
-    return this.#batch(FriendAdd.api, "targets", targets, (t, f) => f.add(from, t, options))
-  }
-
-  /** friend_add for one target: resolves with its result, rejects with its error (e.g. `BlockedByTarget`). */
-  addOne(from: string, target: string | Friends.AddTarget, options?: Friends.AddOptions): Promise<Friends.AddResult> {
-    return this.#run((f) => f.addOne(from, target, options))
-  }
-
-  /** friend_import: imports one-way friends with their stored fields. */
-  import(
-    from: string,
-    items: ReadonlyArray<Friends.ImportItem>
-  ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof FriendImport.api>["_tag"]>> {
-    return this.#batch(FriendImport.api, "items", items, (i, f) => f.import(from, i))
-  }
-
-  /** friend_update: changes remarks, lists and custom fields of friends. */
-  update(
-    from: string,
-    items: ReadonlyArray<Friends.UpdateItem>
-  ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof FriendUpdate.api>["_tag"]>> {
-    return this.#batch(FriendUpdate.api, "items", items, (i, f) => f.update(from, i))
-  }
-
-  /** friend_update for one friend. */
-  updateOne(from: string, item: Friends.UpdateItem): Promise<void> {
-    return this.#run((f) => f.updateOne(from, item))
-  }
-
-  /** friend_delete: removes friends (`type` defaults to `"both"`). */
-  remove(
-    from: string,
-    toAccounts: ReadonlyArray<string>,
-    options?: Direction
-  ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof FriendDelete.api>["_tag"]>> {
-    return this.#batch(FriendDelete.api, "toAccounts", toAccounts, (a, f) => f.remove(from, a, options))
-  }
-
-  /** friend_delete for one friend. */
-  removeOne(from: string, toAccount: string, options?: Direction): Promise<void> {
-    return this.#run((f) => f.removeOne(from, toAccount, options))
-  }
-
   /** friend_delete_all: removes every friend (`type` defaults to `"single"`). */
-  removeAll(from: string, options?: Direction): Promise<void> {
-    return this.#run((f) => f.removeAll(from, options))
-  }
-
-  /** friend_check: the relation with each account (`type` defaults to `"both"`). */
-  check(
-    from: string,
-    toAccounts: ReadonlyArray<string>,
-    options?: Direction
-  ): Promise<TimFriends.BatchResult<Enums.FriendRelation, Friends.ItemError<typeof FriendCheck.api>["_tag"]>> {
-    return this.#batch(FriendCheck.api, "toAccounts", toAccounts, (a, f) => f.check(from, a, options))
-  }
-
-  /** friend_check for one account. */
-  checkOne(from: string, toAccount: string, options?: Direction): Promise<Enums.FriendRelation> {
-    return this.#run((f) => f.checkOne(from, toAccount, options))
+  removeAll(from: string, options?: { readonly type?: Friends.Direction | undefined }): Promise<void> {
+    return this.#friends((f) => f.removeAll(from, options))
   }
 
   /** friend_get: every friend (all pages). For a lazy, page-by-page read use {@link TimFriends.iterateList}. */
   list(from: string): Promise<Array<Friends.Friend>> {
-    return this.#run((f) => Stream.runCollect(f.list(from)).pipe(Effect.map(Chunk.toArray)))
+    return this.#friends((f) => Stream.runCollect(f.list(from)).pipe(Effect.map(Chunk.toArray)))
   }
 
   /** friend_get as an async iterable: `for await (const friend of friends.iterateList("alice"))`. */
@@ -383,60 +411,9 @@ export class TimFriends {
     return this.#iterate((f) => f.list(from))
   }
 
-  /** friend_get_list: the given tags of the given friends. */
-  getProfiles(
-    from: string,
-    toAccounts: ReadonlyArray<string>,
-    tags: ReadonlyArray<string>
-  ): Promise<TimFriends.BatchResult<Friends.Profile, Friends.ItemError<typeof FriendGetList.api>["_tag"]>> {
-    return this.#batch(FriendGetList.api, "toAccounts", toAccounts, (a, f) =>
-      Effect.flatMap(arrayArg(FriendGetList.api, "tags", tags), (t) => f.getProfiles(from, a, t))
-    )
-  }
-
-  /** black_list_add: blocks accounts (friendships with them end). */
-  block(
-    from: string,
-    toAccounts: ReadonlyArray<string>
-  ): Promise<TimFriends.BatchResult<Friends.BlockResult, Friends.ItemError<typeof BlocklistAdd.api>["_tag"]>> {
-    return this.#batch(BlocklistAdd.api, "toAccounts", toAccounts, (a, f) => f.block(from, a))
-  }
-
-  /** black_list_add for one account. */
-  blockOne(from: string, toAccount: string): Promise<Friends.BlockResult> {
-    return this.#run((f) => f.blockOne(from, toAccount))
-  }
-
-  /** black_list_delete: unblocks accounts. */
-  unblock(
-    from: string,
-    toAccounts: ReadonlyArray<string>
-  ): Promise<TimFriends.BatchResult<void, Friends.ItemError<typeof BlocklistDelete.api>["_tag"]>> {
-    return this.#batch(BlocklistDelete.api, "toAccounts", toAccounts, (a, f) => f.unblock(from, a))
-  }
-
-  /** black_list_delete for one account. */
-  unblockOne(from: string, toAccount: string): Promise<void> {
-    return this.#run((f) => f.unblockOne(from, toAccount))
-  }
-
-  /** black_list_check: the blocklist relation with each account (`type` defaults to `"both"`). */
-  checkBlocked(
-    from: string,
-    toAccounts: ReadonlyArray<string>,
-    options?: Direction
-  ): Promise<TimFriends.BatchResult<Enums.BlockRelation, Friends.ItemError<typeof BlocklistCheck.api>["_tag"]>> {
-    return this.#batch(BlocklistCheck.api, "toAccounts", toAccounts, (a, f) => f.checkBlocked(from, a, options))
-  }
-
-  /** black_list_check for one account. */
-  checkBlockedOne(from: string, toAccount: string, options?: Direction): Promise<Enums.BlockRelation> {
-    return this.#run((f) => f.checkBlockedOne(from, toAccount, options))
-  }
-
   /** black_list_get: the whole blocklist. For a lazy read use {@link TimFriends.iterateBlocklist}. */
   blocklist(from: string): Promise<Array<Friends.BlockedEntry>> {
-    return this.#run((f) => Stream.runCollect(f.blocklist(from)).pipe(Effect.map(Chunk.toArray)))
+    return this.#friends((f) => Stream.runCollect(f.blocklist(from)).pipe(Effect.map(Chunk.toArray)))
   }
 
   /** black_list_get as an async iterable. */
@@ -450,16 +427,18 @@ export class TimFriends {
     names: ReadonlyArray<string>,
     toAccounts?: ReadonlyArray<string>
   ): Promise<TimFriends.AddListsResult> {
-    return this.#run((f) =>
+    return this.#friends((f) =>
       Effect.flatMap(arrayArg(GroupAdd.api, "names", names), (n) =>
         Effect.flatMap(arrayArg(GroupAdd.api, "toAccounts", toAccounts ?? []), (a) => f.addLists(from, n, a))
-      ).pipe(Effect.map((r) => ({ sequence: r.sequence, members: toBatch(r.members) })))
+      ).pipe(Effect.map((r) => ({ sequence: r.sequence, members: toBatch(r.members, this.#scrub) })))
     )
   }
 
   /** group_delete: deletes friend lists (the friendships stay). */
   removeLists(from: string, names: ReadonlyArray<string>): Promise<{ readonly sequence: number | undefined }> {
-    return this.#run((f) => Effect.flatMap(arrayArg(GroupDelete.api, "names", names), (n) => f.removeLists(from, n)))
+    return this.#friends((f) =>
+      Effect.flatMap(arrayArg(GroupDelete.api, "names", names), (n) => f.removeLists(from, n))
+    )
   }
 
   /** group_get: the friend lists (all, or the named ones), with their members if asked. */
@@ -468,7 +447,7 @@ export class TimFriends {
     options?: { readonly names?: ReadonlyArray<string> | undefined; readonly withMembers?: boolean | undefined }
   ): Promise<Array<Friends.FriendList>> {
     const names = options?.names
-    return this.#run((f) =>
+    return this.#friends((f) =>
       Effect.zipRight(
         names === undefined ? Effect.void : arrayArg(GroupGet.api, "names", names),
         Effect.map(f.getLists(from, options), (lists) => [...lists])

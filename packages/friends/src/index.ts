@@ -1,7 +1,26 @@
 /**
  * @since 0.1.0
  */
+
+/**
+ * Accounts: import, check, delete, and their AllowType, in bulk (admin calls, no From_Account).
+ *
+ * @since 0.1.0
+ */
+export * as Accounts from "./Accounts.js"
+
+/**
+ * Every relationship-chain operation, in bulk: the service, its models and layers.
+ *
+ * @since 0.1.0
+ */
 export * as Friends from "./Friends.js"
+
+/**
+ * The errors `Friends` and `Accounts` add to Tencent's codes.
+ *
+ * @since 0.1.0
+ */
 export * as FriendsError from "./FriendsError.js"
 
 /**

@@ -124,20 +124,6 @@ export const prepareAll = <Item>(
 /** Whether an item code is worth sending again on its own (30006, 30007, 30008, ...). */
 const isRetryableItemCode = (code: number): boolean => TimError.retryClassOf(code) === "retryable"
 
-// Success values are immutable: one `Either.right` per distinct void or string value is enough.
-const rightVoid = Either.right(undefined)
-const rights = new Map<string, Either.Either<unknown, never>>()
-const rightOf = <A>(value: A): Either.Either<A, never> => {
-  if (value === undefined) return rightVoid as Either.Either<A, never>
-  if (typeof value !== "string") return Either.right(value)
-  let right = rights.get(value)
-  if (right === undefined) {
-    right = Either.right(value)
-    if (rights.size < 256) rights.set(value, right)
-  }
-  return right as Either.Either<A, never>
-}
-
 /**
  * Sends the valid positions in chunks, sends the items answered with a retryable code again (only those, on the
  * client's retry schedule, the one engine its requests retry on), and returns exactly one outcome per position, in
@@ -173,7 +159,7 @@ export const run = <Item, R extends RawResult, A, E, ER>(
     const settle = (i: number, r: R, again: Array<number>, failures: Array<E>) => {
       const value = plan.succeed(r)
       if (value !== notOk) {
-        results[i] = rightOf(value)
+        results[i] = Either.right(value)
         return
       }
       const error = plan.itemError(r)
@@ -195,15 +181,6 @@ export const run = <Item, R extends RawResult, A, E, ER>(
           onSuccess: (answer): Retry<E> => {
             const again: Array<number> = []
             const failures: Array<E> = []
-            // The usual answer lists the targets once each, in the order sent: no lookup table needed.
-            let aligned = answer.length === indices.length
-            for (let k = 0; aligned && k < indices.length; k++) {
-              aligned = answer[k]!.toAccount === targets[indices[k]!]
-            }
-            if (aligned) {
-              for (let k = 0; k < indices.length; k++) settle(indices[k]!, answer[k]!, again, failures)
-              return { again, failures }
-            }
             const byTarget = new Map<string, R | typeof duplicate>()
             for (const r of answer) byTarget.set(r.toAccount, byTarget.has(r.toAccount) ? duplicate : r)
             for (const i of indices) {

@@ -3,6 +3,7 @@
  * its `*One` forms, its spans and `TimFriends` follow.
  */
 import {
+  type Api,
   BlocklistAdd,
   BlocklistCheck,
   BlocklistDelete,
@@ -14,7 +15,8 @@ import {
   FriendGetList,
   FriendImport,
   FriendUpdate,
-  Limits
+  Limits,
+  TimError
 } from "@effect-tim/schema"
 import { Either, Schema } from "effect"
 import type {
@@ -72,14 +74,20 @@ type TypeOption = readonly [options?: { readonly type?: Direction | undefined } 
 
 const typeOf = (options: TypeOption[0]) => Either.right(options?.type)
 
+/** What most sns APIs share: a From_Account, at most 1 000 items per request, their codes as item errors. */
+const sns = <A extends Api.Any>(api: A) => ({
+  api,
+  owned: true as const,
+  chunkSize: Limits.maxItemsPerRequest,
+  itemError: Operation.codes(api)
+})
+
 /** Every bulk sns API. */
 export const ops = {
   /** friend_add: add friends; one outcome per target. */
   add: Operation.make({
-    api: FriendAdd.api,
-    owned: true,
+    ...sns(FriendAdd.api),
     write: true,
-    chunkSize: Limits.maxItemsPerRequest,
     single: true,
     context: (options: AddOptions = {}) => Either.right(options),
     prepare: (input: string | AddTarget, target, options): FriendAdd.Item | InvalidItem => {
@@ -108,7 +116,7 @@ export const ops = {
     succeed: (r): AddResult | typeof Batch.notOk =>
       r.resultCode === 0
         ? "Added"
-        : r.resultCode === 30539
+        : r.resultCode === TimError.PendingConfirmation.code
           ? "Pending"
           : r.resultCode === 30001 && r.resultInfo === "Err_SNS_FriendAdd_Friend_Exist"
             ? "AlreadyFriends"
@@ -119,10 +127,8 @@ export const ops = {
 
   /** friend_import: import one-way friends with their stored fields. */
   import: Operation.make({
-    api: FriendImport.api,
-    owned: true,
+    ...sns(FriendImport.api),
     write: true,
-    chunkSize: Limits.maxItemsPerRequest,
     single: false,
     context: Operation.noArgs,
     prepare: (raw: ImportItem, target) => {
@@ -143,16 +149,13 @@ export const ops = {
     },
     request: (fromAccount, items) => ({ fromAccount, items }),
     results: (response) => response.resultItems,
-    succeed: Operation.okVoid,
-    itemError: Operation.codes(FriendImport.api)
+    succeed: Operation.okVoid
   }),
 
   /** friend_update: change remarks, lists and custom fields of friends. */
   update: Operation.make({
-    api: FriendUpdate.api,
-    owned: true,
+    ...sns(FriendUpdate.api),
     write: true,
-    chunkSize: Limits.maxItemsPerRequest,
     single: true,
     context: Operation.noArgs,
     prepare: (raw: UpdateItem, target) => {
@@ -167,16 +170,13 @@ export const ops = {
     },
     request: (fromAccount, items) => ({ fromAccount, items }),
     results: (response) => response.resultItems,
-    succeed: Operation.okVoid,
-    itemError: Operation.codes(FriendUpdate.api)
+    succeed: Operation.okVoid
   }),
 
   /** friend_delete: remove friends (`type` defaults to `"both"`, always sent explicitly). */
   remove: Operation.make({
-    api: FriendDelete.api,
-    owned: true,
+    ...sns(FriendDelete.api),
     write: true,
-    chunkSize: Limits.maxItemsPerRequest,
     single: true,
     context: (...[options]: TypeOption) => typeOf(options),
     prepare: (input: string, target) => userId(input, target),
@@ -186,16 +186,13 @@ export const ops = {
       deleteType: directionOf(type, "Delete_Type_Single" as const, "Delete_Type_Both" as const, "both")
     }),
     results: (response) => response.resultItems,
-    succeed: Operation.okVoid,
-    itemError: Operation.codes(FriendDelete.api)
+    succeed: Operation.okVoid
   }),
 
   /** friend_check: the relation with each account (`type` defaults to `"both"`). */
   check: Operation.make({
-    api: FriendCheck.api,
-    owned: true,
+    ...sns(FriendCheck.api),
     write: false,
-    chunkSize: Limits.maxItemsPerRequest,
     single: true,
     context: (...[options]: TypeOption) => typeOf(options),
     prepare: (input: string, target) => userId(input, target),
@@ -205,14 +202,12 @@ export const ops = {
       checkType: directionOf(type, "CheckResult_Type_Single" as const, "CheckResult_Type_Both" as const, "both")
     }),
     results: (response) => response.infoItems,
-    succeed: (r): Enums.FriendRelation | typeof Batch.notOk => (r.resultCode === 0 ? r.relation : Batch.notOk),
-    itemError: Operation.codes(FriendCheck.api)
+    succeed: (r): Enums.FriendRelation | typeof Batch.notOk => (r.resultCode === 0 ? r.relation : Batch.notOk)
   }),
 
   /** friend_get_list: the given tags of the given friends. */
   getProfiles: Operation.make({
-    api: FriendGetList.api,
-    owned: true,
+    ...sns(FriendGetList.api),
     write: false,
     chunkSize: Limits.maxFriendGetListAccounts,
     single: false,
@@ -224,18 +219,13 @@ export const ops = {
     request: (fromAccount, toAccounts, tagList) => ({ fromAccount, toAccounts, tagList }),
     results: (response) => response.infoItems,
     succeed: (r): Profile | typeof Batch.notOk =>
-      r.resultCode === 0
-        ? (Object.fromEntries(r.snsProfileItems.map((t) => [t.Tag, t.Value])) as Profile)
-        : Batch.notOk,
-    itemError: Operation.codes(FriendGetList.api)
+      r.resultCode === 0 ? (Object.fromEntries(r.snsProfileItems.map((t) => [t.Tag, t.Value])) as Profile) : Batch.notOk
   }),
 
   /** black_list_add: block accounts (friendships with them end). */
   block: Operation.make({
-    api: BlocklistAdd.api,
-    owned: true,
+    ...sns(BlocklistAdd.api),
     write: true,
-    chunkSize: Limits.maxItemsPerRequest,
     single: true,
     context: Operation.noArgs,
     prepare: (input: string, target) => userId(input, target),
@@ -246,31 +236,25 @@ export const ops = {
         ? "Blocked"
         : r.resultCode === 30001 && r.resultInfo === "Err_SNS_BlackListAdd_Already_Exist"
           ? "AlreadyBlocked"
-          : Batch.notOk,
-    itemError: Operation.codes(BlocklistAdd.api)
+          : Batch.notOk
   }),
 
   /** black_list_delete: unblock accounts. */
   unblock: Operation.make({
-    api: BlocklistDelete.api,
-    owned: true,
+    ...sns(BlocklistDelete.api),
     write: true,
-    chunkSize: Limits.maxItemsPerRequest,
     single: true,
     context: Operation.noArgs,
     prepare: (input: string, target) => userId(input, target),
     request: (fromAccount, toAccounts) => ({ fromAccount, toAccounts }),
     results: (response) => response.resultItems,
-    succeed: Operation.okVoid,
-    itemError: Operation.codes(BlocklistDelete.api)
+    succeed: Operation.okVoid
   }),
 
   /** black_list_check: the blocklist relation with each account (`type` defaults to `"both"`). */
   checkBlocked: Operation.make({
-    api: BlocklistCheck.api,
-    owned: true,
+    ...sns(BlocklistCheck.api),
     write: false,
-    chunkSize: Limits.maxItemsPerRequest,
     single: true,
     context: (...[options]: TypeOption) => typeOf(options),
     prepare: (input: string, target) => userId(input, target),
@@ -285,7 +269,6 @@ export const ops = {
       )
     }),
     results: (response) => response.checkItems,
-    succeed: (r): Enums.BlockRelation | typeof Batch.notOk => (r.resultCode === 0 ? r.relation : Batch.notOk),
-    itemError: Operation.codes(BlocklistCheck.api)
+    succeed: (r): Enums.BlockRelation | typeof Batch.notOk => (r.resultCode === 0 ? r.relation : Batch.notOk)
   })
 }

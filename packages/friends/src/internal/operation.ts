@@ -34,7 +34,10 @@ export interface Operation<
 > {
   readonly api: A
   readonly owned: Owned
-  /** Writes run one chunk at a time, serialised per From_Account; reads run `readConcurrency` chunks at once. */
+  /**
+   * Owned writes run one chunk at a time, serialised per From_Account; reads, and writes without a From_Account
+   * (different accounts each), run `readConcurrency` chunks at once.
+   */
   readonly write: boolean
   /** Items per request. */
   readonly chunkSize: number
@@ -165,7 +168,7 @@ const bulkOf = (name: string, op: Any, env: Env) => {
   ): Batch.Plan<unknown, Batch.RawResult, unknown, unknown, unknown> => ({
     api: op.api,
     chunkSize: op.chunkSize,
-    concurrency: op.write ? 1 : env.readConcurrency,
+    concurrency: op.write && op.owned ? 1 : env.readConcurrency,
     send: (items) =>
       Effect.map(client.call(op.api, op.request(from, items, ctx)), (response) => op.results(response, items)),
     succeed: op.succeed,
