@@ -8,6 +8,7 @@ import { FileSystem, HttpClient } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
 import type { Emulator, EmulatorError } from "@effect-tim/emulator"
 import { Friends } from "@effect-tim/friends"
+import type { RedisLimiterError } from "@effect-tim/redis"
 import { type OptionsError, Region, TimClient } from "@effect-tim/transport"
 import { type UserSigError, UserSigner } from "@effect-tim/usersig"
 import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
@@ -67,6 +68,13 @@ export const options = {
   concurrency: Options.integer("concurrency").pipe(
     Options.withDescription(`accounts (or file chunks) processed concurrently (default ${Friends.defaultConcurrency})`),
     Options.withDefault(Friends.defaultConcurrency)
+  ),
+  redis: Options.redacted("redis").pipe(
+    Options.withDescription(
+      "share the app's rate limit with other processes through Redis, e.g. redis://host:6379 (or TIM_REDIS_URL)"
+    ),
+    Options.withFallbackConfig(Config.redacted("TIM_REDIS_URL")),
+    Options.optional
   )
 }
 
@@ -80,6 +88,7 @@ export interface Connection {
   readonly json: boolean
   readonly rateLimit: number
   readonly concurrency: number
+  readonly redis: Option.Option<Redacted.Redacted<string>>
 }
 
 /** Where the commands go. */
@@ -98,6 +107,9 @@ export type Target =
 export const target = (c: Connection): Effect.Effect<Target, UsageError> => {
   if (c.rateLimit < 0) return Effect.fail(new UsageError({ message: "--rate-limit must be 0 (unlimited) or more" }))
   if (c.concurrency < 1) return Effect.fail(new UsageError({ message: "--concurrency must be at least 1" }))
+  if (Option.isSome(c.redis) && c.rateLimit === 0) {
+    return Effect.fail(new UsageError({ message: "--redis (TIM_REDIS_URL) shares a rate limit: give one, not 0" }))
+  }
   const any = [c.endpoint, c.region, c.sdkAppId, c.identifier, c.secretKey].some((o: Option.Option<unknown>) =>
     Option.isSome(o)
   )
@@ -192,6 +204,23 @@ export const clientLayer = (
     rateLimit: clientRateLimit(options.rateLimit)
   }).pipe(Layer.provide(httpLayer(counter)))
 
+/**
+ * With `--redis`, the client's rate limit shared through Redis (`@effect-tim/redis`, loaded only then): the client
+ * takes the `CallLimiter` it finds while it is built.
+ */
+const sharedLimit = <E, R>(
+  client: Layer.Layer<TimClient.TimClient, E, R>,
+  redis: Option.Option<Redacted.Redacted<string>>
+): Layer.Layer<TimClient.TimClient, E | RedisLimiterError.RedisLimiterError, R> =>
+  Option.match(redis, {
+    onNone: () => client,
+    onSome: (url) =>
+      Layer.provide(
+        client,
+        Layer.unwrapEffect(Effect.map(Lazy.redis, ({ RedisLimiter }) => RedisLimiter.layer({ url })))
+      )
+  })
+
 /** A client of the emulator in context, signing as the embedded app's admin. */
 export const embeddedClientLayer = (
   rateLimit: number,
@@ -228,6 +257,7 @@ export type ConnectionError =
   | PlatformError
   | OptionsError.OptionsError
   | UserSigError.UserSigError
+  | RedisLimiterError.RedisLimiterError
 
 /** `TimClient` and `Friends` for the chosen target. */
 export const layer = (
@@ -235,9 +265,9 @@ export const layer = (
 ): Layer.Layer<Friends.Friends | TimClient.TimClient, ConnectionError, FileSystem.FileSystem> =>
   Layer.unwrapEffect(
     Effect.map(target(c), (t) => {
-      const client =
+      const client: Layer.Layer<TimClient.TimClient, ConnectionError, FileSystem.FileSystem> =
         t._tag === "Remote"
-          ? clientLayer({ ...t, rateLimit: c.rateLimit })
+          ? sharedLimit(clientLayer({ ...t, rateLimit: c.rateLimit }), c.redis)
           : embeddedClientLayer(c.rateLimit).pipe(Layer.provide(embeddedEmulator(c.rateLimit)))
       return Friends.layer({ concurrency: c.concurrency }).pipe(Layer.provideMerge(client))
     })

@@ -9,3 +9,6 @@ export const emulator = Effect.promise(() => import("@effect-tim/emulator"))
 
 /** Node's HTTP client (undici), for the commands that call the API. */
 export const nodeHttpClient = Effect.promise(() => import("@effect/platform-node/NodeHttpClient"))
+
+/** `@effect-tim/redis` (and ioredis): only when `--redis` or TIM_REDIS_URL shares the rate limit. */
+export const redis = Effect.promise(() => import("@effect-tim/redis"))
