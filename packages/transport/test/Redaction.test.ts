@@ -1,56 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FriendCheck } from "@effect-tim/schema"
 import { UserSigner } from "@effect-tim/usersig"
-import { Cause, Effect, Exit, Fiber, Layer, Logger, LogLevel, Option, Redacted, TestClock, Tracer } from "effect"
+import { Cause, Effect, Exit, Fiber, Layer, Logger, LogLevel, Option, Redacted, TestClock } from "effect"
 import { TimClient } from "../src/index.js"
+import { type Recorded, recordingTracer, renderings } from "./fixtures/recording.js"
 import { checkOk, checkRequest, fail, type Reply, scripted } from "./fixtures/scripted.js"
 
 const secret = "effect-tim-redaction-secret-5b1c0e"
 
-interface Recorded {
-  readonly name: string
-  readonly attributes: Map<string, unknown>
-  readonly events: Array<string>
-  exit?: Exit.Exit<unknown, unknown>
-}
-
-const recordingTracer = (spans: Array<Recorded>) =>
-  Tracer.make({
-    span: (name, parent, context, links, startTime, kind) => {
-      const recorded: Recorded = { name, attributes: new Map(), events: [] }
-      spans.push(recorded)
-      const span: Tracer.Span = {
-        _tag: "Span",
-        name,
-        spanId: `span${spans.length}`,
-        traceId: "trace",
-        parent,
-        context,
-        status: { _tag: "Started", startTime },
-        attributes: recorded.attributes,
-        links,
-        sampled: true,
-        kind,
-        end: (_endTime, exit) => {
-          recorded.exit = exit
-        },
-        attribute: (key, value) => {
-          recorded.attributes.set(key, value)
-        },
-        event: (eventName, _time, attributes) => {
-          recorded.events.push(`${eventName} ${JSON.stringify(attributes ?? {})}`)
-        },
-        addLinks: () => {}
-      }
-      return span
-    },
-    context: (f) => f()
-  })
-
-const texts = (error: unknown): Array<string> => {
-  const e = error as Error
-  return [String(e), e.message, e.stack ?? "", JSON.stringify(e), Cause.pretty(Cause.fail(e))]
-}
+const texts = renderings
 
 /**
  * Seven calls (success, retried success, final code, connection failures, 502 pages, a final 400, a timeout), under

@@ -10,6 +10,7 @@ import {
   Effect,
   Either,
   FiberRef,
+  Option,
   ParseResult,
   Random,
   Redacted,
@@ -147,6 +148,22 @@ const retryAfterOf = (value: string | undefined, nowMillis: number): number | un
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMillis)
 }
 
+/**
+ * The text of an HTTP client's failure cause. `fetch` wraps the socket's error (`TypeError: fetch failed`, its
+ * `cause` the `connect ECONNREFUSED 127.0.0.1:PORT` error): the wrapped error says what happened, as undici's
+ * does directly, so fetch-based clients (TimFriends) report the same text as the others.
+ */
+const causeText = (cause: unknown): string => {
+  let error = cause
+  while (error instanceof Error && error.message === "fetch failed" && error.cause !== undefined) error = error.cause
+  if (!(error instanceof Error)) return error === undefined ? "" : String(error)
+  // Node's dual-stack connect fails with an AggregateError whose own message is empty.
+  if (error.message === "" && error instanceof AggregateError && error.errors[0] instanceof Error) {
+    return error.errors[0].message
+  }
+  return error.message
+}
+
 type AttemptError = TimError.TimError | TransportError
 
 /** Builds the service's `call`. */
@@ -279,8 +296,7 @@ export const makeCall = (
   }
 
   const fromHttpError = (c: Compiled, error: HttpClientError.HttpClientError): TransportError => {
-    const cause =
-      error.cause instanceof Error ? error.cause.message : error.cause === undefined ? "" : String(error.cause)
+    const cause = causeText(error.cause)
     if (error._tag === "RequestError") {
       return error.reason === "Transport"
         ? transportError(c, "Connection", cause || "the connection failed")
@@ -427,10 +443,15 @@ export const makeCall = (
   ): Effect.Effect<unknown, AttemptError> =>
     Effect.timeoutFail(
       Effect.scoped(
-        Effect.locally(
-          Effect.locallyWith(exchange(request, state), FiberRef.currentContext, exchangeContext),
-          HttpClient.currentTracerDisabledWhen,
-          tracerOff
+        // A failed read of the body also fails the platform's reader fiber, which the runtime logs at Debug with the
+        // platform's message, full URL (usersig) included: that failure is this call's, reported scrubbed.
+        Effect.withUnhandledErrorLogLevel(
+          Effect.locally(
+            Effect.locallyWith(exchange(request, state), FiberRef.currentContext, exchangeContext),
+            HttpClient.currentTracerDisabledWhen,
+            tracerOff
+          ),
+          Option.none()
         )
       ),
       { duration: state.timeout, onTimeout: () => timeoutError(state) }
