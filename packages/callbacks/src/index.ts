@@ -6,4 +6,6 @@
  */
 export * as CallbackError from "./CallbackError.js"
 export * as Callbacks from "./Callbacks.js"
+export * as Samples from "./Samples.js"
 export * as Signature from "./Signature.js"
+export * as Trigger from "./Trigger.js"

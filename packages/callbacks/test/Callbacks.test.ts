@@ -6,8 +6,10 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Callback } from "@effect-tim/schema"
 import { Effect, Either, Layer, ManagedRuntime, Redacted, Schema } from "effect"
-import { Callbacks, Signature } from "../src/index.js"
-import { answers, samples } from "./fixtures/samples.js"
+import { Callbacks, Samples, Signature } from "../src/index.js"
+
+const samples = Samples.requests
+const answers = Samples.answers
 
 const sdkAppId = 1400000001
 const token = Redacted.make("callback-token-for-tests-0123456789")

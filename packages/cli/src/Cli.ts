@@ -10,6 +10,7 @@ import type { CliApp } from "@effect/cli/CliApp"
 import { NodeContext } from "@effect/platform-node"
 import { Cause, Console, Effect, type Layer, Logger, LogLevel } from "effect"
 import * as accountCommands from "./internal/accountCommands.js"
+import * as callbackCommands from "./internal/callbackCommands.js"
 import * as Argv from "./internal/argv.js"
 import * as demoCommand from "./internal/demoCommand.js"
 import * as emulatorCommand from "./internal/emulatorCommand.js"
@@ -44,6 +45,7 @@ export const command = Command.make("tim").pipe(
     friendCommands.blocklist,
     friendCommands.list,
     emulatorCommand.command,
+    callbackCommands.command,
     demoCommand.command
   ])
 )

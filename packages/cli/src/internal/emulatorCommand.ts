@@ -77,7 +77,17 @@ export const command: Subcommand<"emulator"> = Command.make(
       Options.withDescription("added latency in milliseconds (default 0)"),
       Options.optional
     ),
-    seed: Options.integer("seed").pipe(Options.withDescription("seed of the fault generator"), Options.optional)
+    seed: Options.integer("seed").pipe(Options.withDescription("seed of the fault generator"), Options.optional),
+    callbackUrl: Options.text("callback-url").pipe(
+      Options.withPseudoName("URL"),
+      Options.withDescription("send the app's callbacks here after each write (default: none)"),
+      Options.optional
+    ),
+    callbackToken: Options.redacted("callback-token").pipe(
+      Options.withDescription("sign the callbacks with this token (or TIM_CALLBACK_TOKEN)"),
+      Options.withFallbackConfig(Config.redacted("TIM_CALLBACK_TOKEN")),
+      Options.optional
+    )
   },
   (o) =>
     // The emulator validates its options and faults (shares 0 to 1, latency, rate limit) and says what is wrong.
@@ -100,7 +110,10 @@ export const command: Subcommand<"emulator"> = Command.make(
             latencyMs: o.latency,
             seed: o.seed
           }),
-          ...(Option.isSome(o.state) ? { stateFile: o.state.value } : {})
+          ...(Option.isSome(o.state) ? { stateFile: o.state.value } : {}),
+          ...(Option.isSome(o.callbackUrl)
+            ? { callbackUrl: o.callbackUrl.value, callbackToken: Option.getOrUndefined(o.callbackToken) }
+            : {})
         })
         const env = yield* Config.option(Config.redacted("TIM_SECRET_KEY")).pipe(
           Effect.orElseSucceed(() => Option.none())
