@@ -8,7 +8,20 @@
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Enums, Fields, Limits } from "@effect-tim/schema"
-import { Console, Context, Effect, Either, Layer, Redacted, Schedule, Schema, type Scope } from "effect"
+import {
+  Console,
+  Context,
+  Duration,
+  Effect,
+  Either,
+  ExecutionStrategy,
+  Exit,
+  Layer,
+  Option,
+  Redacted,
+  Schema,
+  Scope
+} from "effect"
 import { EmulatorError } from "./EmulatorError.js"
 import * as Auth from "./internal/auth.js"
 import * as CallbackSender from "./internal/callbacks.js"
@@ -20,8 +33,8 @@ import * as RateLimit from "./internal/rateLimit.js"
 import * as Routes from "./internal/routes.js"
 import * as Server from "./internal/server.js"
 import { toSnapshot } from "./internal/snapshot.js"
-import * as StatsCounters from "./internal/stats.js"
 import { empty, type SeedAccount, seedAccounts } from "./internal/state.js"
+import * as StatsCounters from "./internal/stats.js"
 
 /**
  * Fault injection settings: `itemError` (share of batch items answered 30006/30007, their effect not applied),
@@ -100,8 +113,21 @@ export interface Options {
   readonly rateLimit?: number | undefined
   /** Fault injection at start (default none); change it later with `setFaults` or `POST /_emulator/faults`. */
   readonly faults?: Partial<Faults> | undefined
-  /** A JSON file to load the state from at start and save it to after writes (default: memory only). */
+  /**
+   * A JSON file to load the state from at start and save every write to before answering it (default: memory
+   * only). A symlink is written through; a lock file `<target>.lock` keeps a second emulator off the file.
+   */
   readonly stateFile?: string | undefined
+  /**
+   * How long to wait for the state file's lock when another emulator holds it (default 0: fail at once with
+   * `StateFileLocked`). The CLI's embedded emulator waits, so that parallel `tim` runs take turns.
+   */
+  readonly stateFileLockWait?: Duration.DurationInput | undefined
+  /**
+   * Serve the admin routes `/_emulator/*` (default true). They answer only requests addressed to this server
+   * (`Host` is its address or `localhost`) with no foreign `Origin`, and POSTs only with a JSON content type.
+   */
+  readonly admin?: boolean | undefined
   /** The configured custom friend fields (`Tag_SNS_Custom_*`); other custom tags answer 30001 `Invalid field`. */
   readonly customFriendTags?: ReadonlyArray<string> | undefined
   /**
@@ -188,8 +214,8 @@ export declare namespace Emulator {
     readonly baseUrl: string
     /** Changes fault injection (a new `seed` restarts the PRNG). */
     readonly setFaults: (faults: Partial<Faults>) => Effect.Effect<void, EmulatorError>
-    /** Empties the state. */
-    readonly reset: Effect.Effect<void>
+    /** Empties the state (saved before it succeeds, with a state file). */
+    readonly reset: Effect.Effect<void, EmulatorError>
     /** The current state. */
     readonly snapshot: Effect.Effect<StateSnapshot>
     /** Saves the state file now (no-op without one). */
@@ -198,7 +224,10 @@ export declare namespace Emulator {
     readonly stats: Effect.Effect<Stats>
     /** Starts counting again. */
     readonly resetStats: Effect.Effect<void>
-    /** Creates accounts (and sets their AllowType) directly in the state; fails on an invalid entry, changing nothing. */
+    /**
+     * Creates accounts (and sets their AllowType) directly in the state, saved before it succeeds; fails on an
+     * invalid entry, changing nothing.
+     */
     readonly seed: (seed: Seed) => Effect.Effect<void, EmulatorError>
   }
 }
@@ -255,6 +284,9 @@ const checkOptions = (options: Options): EmulatorError | undefined => {
       return invalidOptions(`limits.${name} must be a positive integer, got ${value}`)
     }
   }
+  if (options.stateFileLockWait !== undefined && Option.isNone(Duration.decodeUnknown(options.stateFileLockWait))) {
+    return invalidOptions(`stateFileLockWait must be a duration, got ${JSON.stringify(options.stateFileLockWait)}`)
+  }
   if (options.friendGetPageSize !== undefined && !positiveInt(options.friendGetPageSize)) {
     return invalidOptions(`friendGetPageSize must be a positive integer, got ${options.friendGetPageSize}`)
   }
@@ -264,18 +296,36 @@ const checkOptions = (options: Options): EmulatorError | undefined => {
 const invalidFaults = (message: string) => new EmulatorError({ reason: "InvalidFaults", message })
 
 /**
- * Starts an emulator on the given `HttpServer`-less Node server: validates the options, loads the state file,
- * listens, and saves the state (at most every 200 ms after writes, and when the scope closes).
+ * Starts an emulator: validates the options, opens the state file (lock, load), listens, and saves every write
+ * before answering it; when the scope closes, stops listening, saves and releases the state file.
  *
  * @since 0.1.0
  */
 export const make = (options: Options): Effect.Effect<Emulator.Service, EmulatorError, Scope.Scope> =>
+  // In a scope of its own, closed at once when starting fails: a failed start never keeps the state file's lock.
+  Effect.flatMap(Effect.scope, (scope) =>
+    Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (child) =>
+      start(options).pipe(
+        Scope.extend(child),
+        Effect.onExit((exit) => (Exit.isFailure(exit) ? Scope.close(child, exit) : Effect.void))
+      )
+    )
+  )
+
+const start = (options: Options): Effect.Effect<Emulator.Service, EmulatorError, Scope.Scope> =>
   Effect.gen(function* () {
     const invalid = checkOptions(options)
     if (invalid !== undefined) return yield* invalid
     const initialFaults = yield* Either.mapLeft(Server.decodeFaults(options.faults ?? {}), invalidFaults)
-    const stateFile = options.stateFile
-    const state = (stateFile === undefined ? undefined : yield* Persistence.load(stateFile)) ?? empty()
+    // The store is opened before the server starts, so its finalizer (the last save, then the lock's release)
+    // runs after the server has closed.
+    const store =
+      options.stateFile === undefined
+        ? undefined
+        : yield* Persistence.open(options.stateFile, {
+            lockWaitMillis: Duration.toMillis(Duration.decode(options.stateFileLockWait ?? 0))
+          })
+    const state = store?.state ?? empty()
     const clock = yield* Effect.clock
     const config: Config = {
       limits: {
@@ -314,40 +364,21 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
         ])
       ),
       nowMillis: () => clock.unsafeCurrentTimeMillis(),
-      callbacks,
-      stats: StatsCounters.make(clock.unsafeCurrentTimeMillis())
+      stats: StatsCounters.make(clock.unsafeCurrentTimeMillis()),
+      commit: store?.commit,
+      admin: { enabled: options.admin ?? true, hosts: new Set() },
+      callbacks
     }
 
-    // Saving: registered before the server so that its finalizer runs after the server has closed.
-    const lock = yield* Effect.makeSemaphore(1)
-    let savedVersion = state.version
-    const saveIfChanged = (force: boolean): Effect.Effect<void, EmulatorError> =>
-      stateFile === undefined
+    /** Saves (with a state file) and turns a failed save into the error of `reset`, `save` and `seed`. */
+    const commit = (force: boolean): Effect.Effect<void, EmulatorError> =>
+      store === undefined
         ? Effect.void
-        : lock.withPermits(1)(
-            Effect.suspend(() => {
-              const version = state.version
-              if (!force && version === savedVersion) return Effect.void
-              return Persistence.save(stateFile, state).pipe(
-                Effect.tap(() => {
-                  savedVersion = version
-                })
-              )
-            })
+        : Effect.flatMap(store.commit(force), (failure) =>
+            failure === undefined
+              ? Effect.void
+              : Effect.fail(new EmulatorError({ reason: "StateFileWrite", message: failure }))
           )
-    if (stateFile !== undefined) {
-      yield* Effect.addFinalizer(() =>
-        saveIfChanged(false).pipe(
-          Effect.catchAll((error) => Effect.logError(`emulator: final save failed: ${error.message}`))
-        )
-      )
-      yield* saveIfChanged(false).pipe(
-        Effect.catchAll((error) => Effect.logWarning(`emulator: ${error.message}`)),
-        Effect.repeat(Schedule.spaced("200 millis")),
-        Effect.interruptible,
-        Effect.forkScoped
-      )
-    }
 
     const host = options.host ?? "127.0.0.1"
     const server = yield* NodeHttpServer.make(Server.createBufferingServer, { host, port: options.port ?? 0 }).pipe(
@@ -365,14 +396,18 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
       address._tag === "TcpAddress"
         ? `http://${address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname}:${address.port}`
         : `http+unix://${address.path}`
+    if (address._tag === "TcpAddress") rt.admin.hosts = Server.adminHosts(address.hostname, address.port)
 
     return Emulator.of({
       baseUrl,
       setFaults: (faults) =>
         Effect.suspend(() => Server.applyFaults(rt, faults)).pipe(Effect.mapError(invalidFaults), Effect.asVoid),
-      reset: Effect.sync(() => Server.resetState(rt)),
+      reset: Effect.suspend(() => {
+        Server.resetState(rt)
+        return commit(false)
+      }),
       snapshot: Effect.sync(() => toSnapshot(rt.state)),
-      save: saveIfChanged(true),
+      save: commit(true),
       stats: Effect.sync(() => StatsCounters.toJson(rt.stats)),
       resetStats: Effect.sync(() => StatsCounters.reset(rt.stats, clock.unsafeCurrentTimeMillis())),
       seed: (seed) =>
@@ -380,7 +415,7 @@ export const make = (options: Options): Effect.Effect<Emulator.Service, Emulator
           const accounts = checkSeed(seed)
           if (accounts instanceof EmulatorError) return accounts
           seedAccounts(rt.state, accounts, config.defaultAllowType)
-          return Effect.void
+          return commit(false)
         })
     })
   })

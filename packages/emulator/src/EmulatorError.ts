@@ -7,7 +7,8 @@ import { Schema } from "effect"
 
 /**
  * Why the emulator could not start, load or save: `InvalidOptions`, `InvalidFaults`, `Listen` (the port is taken
- * or the host cannot be bound), `StateFileUnreadable`, `StateFileCorrupt`, `StateFileWrite`.
+ * or the host cannot be bound), `StateFileUnreadable`, `StateFileCorrupt`, `StateFileWrite` (the file or its
+ * directory cannot be written), `StateFileLocked` (another running emulator uses the file; the message names its pid).
  *
  * @since 0.1.0
  */
@@ -17,7 +18,8 @@ export const Reason = Schema.Literal(
   "Listen",
   "StateFileUnreadable",
   "StateFileCorrupt",
-  "StateFileWrite"
+  "StateFileWrite",
+  "StateFileLocked"
 )
 
 /**

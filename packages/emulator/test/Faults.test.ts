@@ -7,7 +7,11 @@ import { adminSig, call, ids, importAccounts } from "./helpers.js"
 const admin = (path: string, init?: RequestInit) =>
   Effect.flatMap(Emulator.Emulator, (emulator) =>
     Effect.promise(async () => {
-      const response = await fetch(`${emulator.baseUrl}${path}`, init)
+      // Admin POSTs must be JSON (a browser cannot send that cross-site without a preflight).
+      const response = await fetch(`${emulator.baseUrl}${path}`, {
+        ...init,
+        headers: { "content-type": "application/json" }
+      })
       return { status: response.status, json: (await response.json()) as any }
     })
   )

@@ -125,7 +125,12 @@ layer(TestKit.layer(), { excludeTestServices: true })("my code", (it) => {
     Effect.gen(function* () {
       yield* TestKit.seed({ accounts: [alice, bob], allowType: "AllowType_Type_AllowAny" })
       const client = yield* TimClient.TimClient
-      const answer = yield* client.call(FriendCheck.api, { fromAccount: alice, toAccounts: [bob], checkType: "CheckResult_Type_Both" })
+      const answer = yield* client.call(FriendCheck.api, {
+        fromAccount: alice,
+        toAccounts: [bob],
+        checkType: "CheckResult_Type_Both"
+      })
       assert.strictEqual(answer.infoItems[0]?.relation, "CheckResult_Type_NoRelation")
-    }))
+    })
+  )
 })

@@ -34,10 +34,17 @@ export interface Runtime {
   /** By request path: the route and its frequency window (one per API command, built with the server). */
   readonly routes: ReadonlyMap<string, { readonly route: Route; readonly window: RateLimit.SlidingWindow }>
   readonly nowMillis: () => number
-  /** Sends the app's callbacks (after writes, and for simulated client actions), when a callback URL is set. */
-  readonly callbacks?: Callbacks.Sender | undefined
   /** What was answered, per API and code (`GET /_emulator/stats`). */
   readonly stats: Stats.Counters
+  /**
+   * With a state file: waits until every write so far is saved; the reason when the save failed (the unsaved
+   * writes are then undone in memory).
+   */
+  readonly commit?: ((force?: boolean) => Effect.Effect<string | undefined>) | undefined
+  /** Whether the admin routes are served, and the `Host` values they answer (set once the server listens). */
+  readonly admin: { readonly enabled: boolean; hosts: ReadonlySet<string> }
+  /** Sends the app's callbacks (after writes, and for simulated client actions), when a callback URL is set. */
+  readonly callbacks?: Callbacks.Sender | undefined
 }
 
 /** A JSON answer; the string goes to Node as is (no intermediate `Uint8Array`). */
@@ -232,12 +239,33 @@ const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => 
   }
   if (result instanceof Failure) return failEnvelope(result.code, result.info)
   if (route.writes) touch(rt.state)
-  if (observed !== undefined) rt.callbacks?.emit(observed, rt.state)
-  if (result instanceof RawJson) {
-    return respondText(result.members === "" ? `{${okMembers}}` : `{${result.members},${okMembers}}`)
+  if (route.writes && rt.commit !== undefined) {
+    // Group commit: the answer waits for the save that contains this write; a write that could not be saved is
+    // undone and answered with the service's internal-error code.
+    const ok = result
+    return Effect.map(rt.commit(), (failure) => {
+      if (failure !== undefined) {
+        return failEnvelope(
+          unsavedCode(route),
+          `internal error: the write could not be saved (${failure}); retry later`
+        )
+      }
+      if (observed !== undefined) rt.callbacks?.emit(observed, rt.state)
+      return answer(ok)
+    })
   }
-  return respond(Object.assign(result, Envelope.ok))
+  if (observed !== undefined) rt.callbacks?.emit(observed, rt.state)
+  return answer(result)
 }
+
+const answer = (result: Record<string, unknown> | RawJson): HttpServerResponse.HttpServerResponse =>
+  result instanceof RawJson
+    ? respondText(result.members === "" ? `{${okMembers}}` : `{${result.members},${okMembers}}`)
+    : respond(Object.assign(result, Envelope.ok))
+
+/** Each service's code for an internal error, used when a write could not be saved. */
+const unsavedCode = (route: Route): number =>
+  route.api.service === "sns" ? 30006 : route.api.service === "profile" ? 40006 : TimError.ServerError.code
 
 const decodePatch = Schema.decodeUnknownEither(FaultsPatch, { onExcessProperty: "error" })
 
@@ -269,6 +297,53 @@ const adminFaults = (rt: Runtime) =>
       ? HttpServerResponse.json({ error: applied.left }, { status: 400 })
       : HttpServerResponse.json(applied.right)
   })
+
+/** The `Host` header values the admin routes answer: the listening address and `localhost`, with the port. */
+export const adminHosts = (hostname: string, port: number): ReadonlySet<string> => {
+  const names = new Set(["localhost", hostname.includes(":") ? `[${hostname}]` : hostname])
+  // A wildcard address is reached through the loopback addresses.
+  if (hostname === "0.0.0.0" || hostname === "::") for (const name of ["127.0.0.1", "[::1]"]) names.add(name)
+  return new Set([...names].map((name) => `${name}:${port}`.toLowerCase()))
+}
+
+const isJson = (contentType: string | undefined): boolean =>
+  contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType.trim())
+
+/**
+ * Why an admin request is refused, or undefined. A web page in the user's browser can send requests to this
+ * server: through DNS rebinding its `Host` is the page's name, and a cross-site request carries the page's
+ * `Origin`; a browser sends a JSON content type cross-site only after a preflight, which this server never
+ * grants. So: the `Host` must be this server's, an `Origin` must be this server's, and a POST must be JSON.
+ */
+const adminRefusal = (rt: Runtime, request: HttpServerRequest.HttpServerRequest): string | undefined => {
+  const host = request.headers.host?.toLowerCase()
+  if (host === undefined || !rt.admin.hosts.has(host)) {
+    return `admin routes answer only requests addressed to this server (Host ${[...rt.admin.hosts].join(" or ")})`
+  }
+  const origin = request.headers.origin
+  if (origin !== undefined && !rt.admin.hosts.has(origin.toLowerCase().replace(/^http:\/\//, ""))) {
+    return "admin routes do not answer requests from web pages of another origin"
+  }
+  if (request.method === "POST" && !isJson(request.headers["content-type"])) {
+    return "admin POST requests must have content-type: application/json"
+  }
+  return undefined
+}
+
+/** Admin routes: 404 when turned off, 403 when the request may come from a web page. */
+const guardAdmin =
+  (rt: Runtime) =>
+  <E, R>(
+    handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+  ): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
+    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+      if (!rt.admin.enabled) return adminError(404, "the admin routes are turned off (--no-admin)")
+      const refusal = adminRefusal(rt, request)
+      return refusal === undefined ? handler : adminError(403, refusal)
+    })
+
+const adminError = (status: number, error: string): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+  HttpServerResponse.text(JSON.stringify({ error }), { status, contentType: "application/json" })
 
 /** The router: admin routes (local use only) and the catch-all API handler. */
 export const router = (rt: Runtime) =>
@@ -305,10 +380,15 @@ export const router = (rt: Runtime) =>
         }
       })
     ),
-    HttpRouter.get("/_emulator/callbacks", Effect.suspend(() => respond(rt.callbacks?.stats() ?? {}))),
+    HttpRouter.get(
+      "/_emulator/callbacks",
+      Effect.suspend(() => respond(rt.callbacks?.stats() ?? {}))
+    ),
     HttpRouter.get(
       "/_emulator/state",
       Effect.suspend(() => respond(toSnapshot(rt.state)))
     ),
+    // Every route above is an admin route: the guard wraps them (not the API handler below).
+    HttpRouter.use(guardAdmin(rt)),
     HttpRouter.all("*", apiHandler(rt))
   )
