@@ -2,9 +2,10 @@ import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
 import { assert, it, layer } from "@effect/vitest"
-import { PortraitGet, PortraitSet } from "@effect-tim/schema"
+import { Fields, PortraitGet, PortraitSet } from "@effect-tim/schema"
+import { TimClient } from "@effect-tim/transport"
 import { Effect } from "effect"
-import { Emulator } from "../src/index.js"
+import { Emulator, TestKit } from "../src/index.js"
 import { call, callApi, ids, importAccounts, request } from "./helpers.js"
 
 // portrait_set / portrait_get with the profile service's own codes (trtc.io/document/34916, 34917, 33520).
@@ -278,4 +279,46 @@ it.live("profile fields and custom fields survive a restart through the state fi
       assert.deepStrictEqual(got.json.UserProfileItem[0].ProfileItem, allStandard)
     })
   )
+)
+
+layer(TestKit.layer({ emulator: { customProfileTags: ["Tag_Profile_Custom_Test"] } }), { excludeTestServices: true })(
+  "profile codes through the client",
+  (it) => {
+    it.effect("a real TimClient call fails with the profile code's class, so Effect.catchTag handles it", () =>
+      Effect.gen(function* () {
+        const [a, never] = ids(2).map((id) => Fields.UserId.make(id))
+        yield* TestKit.seed({ accounts: [a!] })
+        const client = yield* TimClient.TimClient
+        const notFound = yield* client
+          .call(PortraitGet.api, { toAccounts: [a!, never!], tagList: ["Tag_Profile_IM_Nick"] })
+          .pipe(
+            Effect.as("answered"),
+            Effect.catchTag("ProfileAccountNotFound", (e) => Effect.succeed(`${e._tag} ${e.code}`))
+          )
+        assert.strictEqual(notFound, "ProfileAccountNotFound 40003")
+        const noTag = yield* client
+          .call(PortraitSet.api, { fromAccount: a!, profileItems: [{ tag: "Tag_Profile_Custom_Other", value: "x" }] })
+          .pipe(
+            Effect.as("answered"),
+            Effect.catchTag("ProfileTagNotFound", (e) => Effect.succeed(`${e._tag} ${e.code}`))
+          )
+        assert.strictEqual(noTag, "ProfileTagNotFound 40009")
+        yield* client.call(PortraitSet.api, {
+          fromAccount: a!,
+          profileItems: [
+            { tag: "Tag_Profile_IM_Gender", value: "Gender_Type_Male" },
+            { tag: "Tag_Profile_Custom_Test", value: "ok" }
+          ]
+        })
+        const got = yield* client.call(PortraitGet.api, {
+          toAccounts: [a!],
+          tagList: ["Tag_Profile_IM_Gender", "Tag_Profile_Custom_Test"]
+        })
+        assert.deepStrictEqual(got.userProfileItems[0]?.profileItems, [
+          { Tag: "Tag_Profile_IM_Gender", Value: "Gender_Type_Male" },
+          { Tag: "Tag_Profile_Custom_Test", Value: "ok" }
+        ])
+      })
+    )
+  }
 )
