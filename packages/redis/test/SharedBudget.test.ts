@@ -1,0 +1,47 @@
+/**
+ * The issue's main test: four worker processes, each configured with the full per-API limit and sharing one Redis,
+ * against one emulator whose own limit is that same number.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Emulator } from "@effect-tim/emulator"
+import { Effect } from "effect"
+import { runWorkers } from "./fixtures/workers.js"
+import { redisServer } from "./redisServer.js"
+
+const LIMIT = 60
+const SECONDS = 12
+
+describe("four processes, one budget", () => {
+  it.scopedLive(
+    "friend_check from 4 workers with the full limit each: no 60007, >= 95% of the limit for 12 s",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* redisServer
+        const emu = yield* Emulator.make({ ...Emulator.testDefaults, rateLimit: LIMIT })
+        yield* emu.seed({ accounts: ["worker-a", "worker-b"] })
+        yield* emu.resetStats
+        const results = yield* runWorkers({
+          count: 4,
+          baseUrl: emu.baseUrl,
+          redisUrl: server.url,
+          limit: LIMIT,
+          seconds: SECONDS,
+          fibers: 6
+        })
+        const stats = yield* emu.stats
+        console.log(JSON.stringify({ stats, failures: results.map((r) => r.failures), done: results.map((r) => r.done.length) }))
+        const failures = results.flatMap((r) => Object.entries(r.failures))
+        assert.deepStrictEqual(failures, [], "no call failed (retries are off: a 60007 would show here)")
+        const check = stats.apis["v4/sns/friend_check"]
+        assert.isDefined(check)
+        assert.deepStrictEqual(Object.keys(check?.answers ?? {}), ["0"], "the emulator answered every call with 0")
+        // The workers' warm-up calls come before the start; count the calls completed inside the window.
+        const inWindow = results.flatMap((r) => r.done).filter((t) => t >= 0 && t <= SECONDS * 1000).length
+        const share = inWindow / (LIMIT * SECONDS)
+        assert.isAtLeast(share, 0.95, `aggregate ${(share * 100).toFixed(1)}% of ${LIMIT}/s`)
+        assert.isAtMost(share, 1.0)
+        for (const result of results) assert.isAtLeast(result.done.length, 0.1 * LIMIT * SECONDS, "every worker ran")
+      }),
+    180_000
+  )
+})
