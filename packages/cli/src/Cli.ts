@@ -141,9 +141,8 @@ export const runNode = (argv: ReadonlyArray<string>): Effect.Effect<number> => E
  */
 export const main = (argv: ReadonlyArray<string> = process.argv): void => {
   const fiber = Effect.runFork(runNode(argv))
-  const uninstall = Signals.install(fiber)
+  Signals.install(fiber)
   fiber.addObserver((exit) => {
-    uninstall()
     const signal = Signals.receivedSignal()
     const code = exit._tag === "Success" ? exit.value : signal !== undefined ? Signals.exitCode(signal) : 1
     // Exit at once after a signal or a failure (open sockets must not keep the process alive); else let stdout drain.

@@ -82,11 +82,11 @@ describe("tim (spawned)", () => {
     const exited = collect(emulator)
     const baseUrl = await firstLine(emulator)
     assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
-    const env = { ...cleanEnv(), ...envFor(baseUrl, "effect-tim-embedded-secret") }
+    const env = { ...cleanEnv(), ...envFor(baseUrl) }
     try {
       const accounts = Array.from({ length: 31 }, (_, i) => `u${i}`)
       const imported = await Effect.runPromise(
-        inProcess(envFor(baseUrl, "effect-tim-embedded-secret"), "account", "import", ...accounts)
+        inProcess(envFor(baseUrl), "account", "import", ...accounts)
       )
       assert.strictEqual(imported.code, 0, imported.stderr)
       // 3 from-accounts × 30 targets = 90 relations, 9 chunks of 10, one at a time, each ≥ 40 ms.

@@ -135,18 +135,25 @@ export const runFile = <R>(spec: FileSpec<R>, options: FileOptions) =>
           const sink = makeSink(options.json, progress.around)
           yield* BulkInput.rows(options.path).pipe(
             BulkInput.chunks(options.chunk),
-            Stream.takeWhile(() => stop.signal === undefined),
             Stream.filter((chunk) => {
               if (!done.has(chunk.id)) return true
               skippedChunks++
               skippedItems += chunk.rows.length
               return false
             }),
-            Stream.mapEffect((chunk) => Effect.map(spec.process(chunk), (result) => [chunk, result] as const), {
-              concurrency: options.concurrency
-            }),
+            // Streams pull ahead in batches, so the stop flag is read when a chunk is about to be sent.
+            Stream.mapEffect(
+              (chunk) =>
+                Effect.suspend(() =>
+                  stop.signal !== undefined
+                    ? Effect.succeed([chunk, undefined] as const)
+                    : Effect.map(spec.process(chunk), (result) => [chunk, result] as const)
+                ),
+              { concurrency: options.concurrency }
+            ),
             Stream.runForEach(([chunk, result]) =>
               Effect.gen(function* () {
+                if (result === undefined) return
                 const failure = requestFailure(result.rows)
                 if (failure !== undefined) return yield* failure
                 let failed = 0

@@ -52,9 +52,10 @@ export const stopFlag = (): Effect.Effect<{ readonly signal: Signal | undefined 
 
 /**
  * Installs the handlers for the program running in `fiber`: the first signal goes to the graceful listeners, or
- * interrupts the fiber when there are none; the second exits at once. Returns a function that removes them.
+ * interrupts the fiber when there are none; the second exits at once. They stay until the process exits, so that a
+ * signal that arrives while the program is finishing still exits with the signal's code.
  */
-export const install = (fiber: Fiber.RuntimeFiber<unknown, unknown>): (() => void) => {
+export const install = (fiber: Fiber.RuntimeFiber<unknown, unknown>): void => {
   const handle = (signal: Signal) => {
     if (received !== undefined) {
       process.exit(exitCode(signal))
@@ -67,8 +68,4 @@ export const install = (fiber: Fiber.RuntimeFiber<unknown, unknown>): (() => voi
   const onTerm = () => handle("SIGTERM")
   process.on("SIGINT", onInt)
   process.on("SIGTERM", onTerm)
-  return () => {
-    process.off("SIGINT", onInt)
-    process.off("SIGTERM", onTerm)
-  }
 }
