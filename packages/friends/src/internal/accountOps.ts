@@ -10,7 +10,8 @@ import {
   Limits,
   MultiAccountImport,
   PortraitGet,
-  PortraitSet
+  PortraitSet,
+  type TimError
 } from "@effect-tim/schema"
 import { Either, Schema } from "effect"
 import { ImportFailed } from "../FriendsError.js"
@@ -27,7 +28,10 @@ const admin = <A extends Api.Any>(api: A) => ({
   owned: false as const,
   chunkSize: Limits.maxAccountItems,
   single: true as const,
-  itemError: Operation.codes(api)
+  // An item's own code: the API's documented codes, a public code or an unknown one.
+  itemError: Operation.codes(api) as (
+    r: Batch.RawResult
+  ) => Api.ErrorOf<A> | TimError.PublicError | TimError.UnknownCode
 })
 
 /** The account_check and account_delete answers' `{UserID, ResultCode, ResultInfo}` as per-target results. */
