@@ -126,6 +126,29 @@ layer(Emulator.layerTest(), { excludeTestServices: true })("account APIs as Tenc
     })
   )
 
+  it.effect("whole-request ErrorInfo is Tencent's sentence for 30003, 60015 and 70402", () =>
+    Effect.gen(function* () {
+      const [a, never] = ids(2)
+      yield* importAccounts([a])
+      const check = (body: Record<string, unknown>) =>
+        call(FriendCheck.api.path, { CheckType: "CheckResult_Type_Both", ...body }).pipe(
+          Effect.map((reply) => [reply.ErrorCode, reply.ErrorInfo])
+        )
+      assert.deepStrictEqual(yield* check({ From_Account: never, To_Account: [a] }), [
+        30003,
+        "The requested UserID does not exist."
+      ])
+      const notString =
+        "The type of the UserID in the request packet is incorrect. Ensure that the UserID is in string format."
+      assert.deepStrictEqual(yield* check({ From_Account: 5, To_Account: [a] }), [60015, notString])
+      assert.deepStrictEqual(yield* check({ From_Account: a, To_Account: [a, 5] }), [60015, notString])
+      const portrait = yield* call(PortraitGet.api.path, { To_Account: [a, {}], TagList: ["Tag_Profile_IM_Nick"] })
+      assert.deepStrictEqual([portrait.ErrorCode, portrait.ErrorInfo], [60015, notString])
+      const deleted = yield* call(AccountDelete.api.path, { DeleteItem: "x" })
+      assert.deepStrictEqual([deleted.ErrorCode, deleted.ErrorInfo], [70402, illegal])
+    })
+  )
+
   it.effect("an optional enum whose absence means no treats any other value as no", () =>
     Effect.gen(function* () {
       const [a, b, c] = ids(3)

@@ -83,17 +83,22 @@ export interface Route extends Handled {
 /** The 30001 failure of an sns request. */
 export const invalid = (info: string): Failure => new Failure(TimError.InvalidParameters.code, info)
 
+/** The whole-request 30003, with the sentence of Tencent's error-code table (trtc.io/document/34348). */
+const fromNotFound = new Failure(TimError.AccountNotFound.code, "The requested UserID does not exist.")
+
+/** The whole-request 60015, with the sentence of Tencent's error-code table. */
+export const notString = new Failure(
+  TimError.AccountNotString.code,
+  "The type of the UserID in the request packet is incorrect. Ensure that the UserID is in string format."
+)
+
 /** `From_Account` must name an imported account (else 30003 for the whole request). */
-const fromAccount = (ctx: Ctx, userId: string): Account | Failure =>
-  ctx.state.accounts.get(userId) ??
-  new Failure(TimError.AccountNotFound.code, `From_Account ${JSON.stringify(userId)} has not been imported`)
+const fromAccount = (ctx: Ctx, userId: string): Account | Failure => ctx.state.accounts.get(userId) ?? fromNotFound
 
 /** `From_Account` that is present but not a string answers 60015, like the real service. */
 export const accountNotString = (body: Record<string, unknown>): Failure | undefined => {
   const value = body.From_Account
-  return value !== undefined && typeof value !== "string"
-    ? new Failure(TimError.AccountNotString.code, "From_Account must be a string")
-    : undefined
+  return value !== undefined && typeof value !== "string" ? notString : undefined
 }
 
 /**
@@ -121,7 +126,7 @@ const accountArray = (body: Record<string, unknown>, key: string, max: number): 
   const items = itemArray(body, key, max)
   if (items instanceof Failure) return items
   for (let i = 0; i < items.length; i++) {
-    if (typeof items[i] !== "string") return new Failure(TimError.AccountNotString.code, `${key}.${i} must be a string`)
+    if (typeof items[i] !== "string") return notString
   }
   return items as ReadonlyArray<string>
 }

@@ -7,12 +7,12 @@
 import { Limits, PortraitSet, TimError } from "@effect-tim/schema"
 import { asObject } from "./decode.js"
 import {
-  accountNotString,
   type Ctx,
   Failure,
   type Handled,
   type Handler,
   itemFault,
+  notString,
   profileTag,
   quote,
   RawJson
@@ -79,7 +79,7 @@ export const setProfileValue = (account: Account, tag: string, value: string | n
  */
 const portraitSet: Handler = (body, ctx) => {
   const from = body.From_Account
-  if (from !== undefined && from !== null && typeof from !== "string") return accountNotString(body) as Failure
+  if (from !== undefined && typeof from !== "string") return notString
   const items = body.ProfileItem
   if (typeof from !== "string" || !Array.isArray(items) || items.length === 0) return profileFailure.decode
   const updates: Array<readonly [string, string | number]> = []
@@ -110,11 +110,7 @@ const portraitGet: Handler = (body, ctx) => {
     return profileFailure.noTarget
   }
   if (!Array.isArray(targets) || targets.length > Limits.maxAccountItems) return profileFailure.decode
-  for (let i = 0; i < targets.length; i++) {
-    if (typeof targets[i] !== "string") {
-      return new Failure(TimError.AccountNotString.code, `To_Account.${i} must be a string`)
-    }
-  }
+  if (targets.some((target) => typeof target !== "string")) return notString
   const tags = body.TagList
   if (!Array.isArray(tags) || tags.length === 0 || tags.some((tag) => typeof tag !== "string")) {
     return profileFailure.decode
