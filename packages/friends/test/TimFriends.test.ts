@@ -4,30 +4,19 @@
 import { inspect } from "node:util"
 import { FetchHttpClient } from "@effect/platform"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { Emulator } from "@effect-tim/emulator"
-import { TimClient } from "@effect-tim/transport"
-import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { Emulator, TestKit } from "@effect-tim/emulator"
+import { Layer, ManagedRuntime, Redacted } from "effect"
 import { TimFriends, TimRequestError } from "../src/index.js"
 import { ids, importAccounts } from "./fixtures/setup.js"
 
 const secret = Redacted.value(Emulator.testDefaults.secretKey)
 
-/** The emulator, and an Effect client on it that imports the accounts the tests use. */
+/** The emulator (TestKit), with a client over fetch like TimFriends', to seed the accounts the tests use. */
 const harness = ManagedRuntime.make(
-  Layer.unwrapEffect(
-    Effect.map(Emulator.Emulator, (emulator) =>
-      TimClient.layer({
-        sdkAppId: Emulator.testDefaults.sdkAppId,
-        secretKey: Emulator.testDefaults.secretKey,
-        endpoint: emulator.baseUrl,
-        rateLimit: Number.POSITIVE_INFINITY
-      })
-    )
-  ).pipe(
-    Layer.provide(FetchHttpClient.layer),
-    Layer.provideMerge(Emulator.layerTest({ defaultAllowType: "AllowType_Type_AllowAny", friendGetPageSize: 3 })),
-    Layer.orDie
-  )
+  TestKit.layer({
+    emulator: { defaultAllowType: "AllowType_Type_AllowAny", friendGetPageSize: 3 },
+    httpClient: FetchHttpClient.layer
+  }).pipe(Layer.orDie)
 )
 
 let baseUrl = ""
@@ -308,5 +297,41 @@ describe("TimFriends", () => {
       assert.strictEqual((error as TimRequestError).tag, "UserSigError")
       assert.notInclude(inspect(error, { depth: 10 }), "very-secret-value")
     }
+  })
+
+  it("accounts: import, check, remove, setAllowType, getAllowType as plain outcomes and typed rejections", async () => {
+    const [alice, bob, carol] = ids(3, "tfacc")
+    const imported = await friends.accounts.import([alice!, bob!, carol!, "bad id!"])
+    assert.deepStrictEqual(
+      imported.items.map((i) => (i.ok ? [i.toAccount, "ok"] : [i.toAccount, i.error.tag])),
+      [
+        [alice, "ok"],
+        [bob, "ok"],
+        [carol, "ok"],
+        ["bad id!", "InvalidItem"]
+      ]
+    )
+    assert.deepStrictEqual(
+      (await friends.accounts.check([alice!, "never_imported_tf"])).items.map((i) => (i.ok ? i.value : i.error.tag)),
+      ["Imported", "NotImported"]
+    )
+    await friends.accounts.setAllowTypeOne(bob!, "AllowType_Type_DenyAny")
+    const allow = await friends.accounts.getAllowType([alice!, bob!])
+    assert.deepStrictEqual(
+      allow.items.map((i) => (i.ok ? i.value : i.error.tag)),
+      ["AllowType_Type_AllowAny", "AllowType_Type_DenyAny"]
+    )
+    const denied = await rejection(friends.addOne(alice!, bob!))
+    assert.deepStrictEqual([denied.tag, denied.code], ["AddDenied", 30516])
+
+    const removed = await friends.accounts.remove([carol!])
+    assert.isTrue(removed.items[0]!.ok)
+    assert.strictEqual(await friends.accounts.checkOne(carol!), "NotImported")
+
+    // The same typed rejections as the rest: a refused argument, a refused item in the single form.
+    const badType = await rejection(friends.accounts.setAllowType([alice!], "Maybe" as never))
+    assert.deepStrictEqual([badType.tag, badType.message.includes("allowType")], ["InvalidRequest", true])
+    const badId = await rejection(friends.accounts.checkOne("bad id!"))
+    assert.strictEqual(badId.tag, "InvalidItem")
   })
 })
