@@ -187,6 +187,7 @@ describe("emulator → callbacks → handler", () => {
             yield* call(MultiAccountImport.api, { accounts: [a, ok, no] })
             const answer = yield* getJson(`${emulator.baseUrl}/_emulator/client/friend_add`, {
               method: "POST",
+              headers: { "content-type": "application/json" },
               body: JSON.stringify({
                 From_Account: a,
                 AddFriendItem: [
