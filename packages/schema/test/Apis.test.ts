@@ -214,6 +214,15 @@ describe("API schemas", () => {
     assert.strictEqual(new Set(paths).size, paths.length)
   })
 
+  it("every registered API documents only codes of the one error table, each once", () => {
+    const table = new Set<unknown>(S.TimError.classes)
+    for (const name of S.Apis.names) {
+      const errors: ReadonlyArray<S.TimError.TimErrorClass> = S.Apis.all[name].errors
+      for (const cls of errors) assert.isTrue(table.has(cls), `${name}: ${cls._tag} is not in TimError.classes`)
+      assert.strictEqual(new Set<unknown>(errors).size, errors.length, `${name} lists a code twice`)
+    }
+  })
+
   it("every registered API has a sample request that round-trips", () => {
     for (const name of S.Apis.names) {
       const sample = (samples as Record<string, unknown>)[name]
