@@ -1,36 +1,18 @@
 /**
  * The Promise API, for code that does not use Effect: `new TimFriends(...)`, `await` its methods, plain results,
- * `TimRequestError` rejections, `dispose()`. Against Tencent you would pass `region` instead of `endpoint`; here an
- * in-process emulator stands in for it (started with a few lines of Effect, as a test would).
+ * `TimRequestError` rejections, `dispose()`; accounts and AllowType through `friends.accounts`. Against Tencent you
+ * would pass `region` instead of `endpoint`; here an in-process emulator stands in for it.
  *
  * Run: pnpm exec tsx --conditions=@effect-tim/source examples/promise-api.ts
  */
 
-import { FetchHttpClient } from "@effect/platform"
 import { Emulator } from "@effect-tim/emulator"
 import { TimFriends, TimRequestError } from "@effect-tim/friends"
-import { Fields, MultiAccountImport } from "@effect-tim/schema"
-import { TimClient } from "@effect-tim/transport"
-import { Effect, Layer, ManagedRuntime, Redacted, Schema } from "effect"
+import { ManagedRuntime, Redacted } from "effect"
 
-// --- the emulator and three accounts (test set-up) ---------------------------------------------------------------
-const emulator = ManagedRuntime.make(Emulator.layerTest({ defaultAllowType: "AllowType_Type_AllowAny" }))
+// --- the emulator (test set-up) ----------------------------------------------------------------------------------
+const emulator = ManagedRuntime.make(Emulator.layerTest())
 const { baseUrl } = await emulator.runPromise(Emulator.Emulator)
-await emulator.runPromise(
-  Effect.flatMap(TimClient.TimClient, (client) =>
-    client.call(MultiAccountImport.api, {
-      accounts: Schema.decodeSync(Schema.Array(Fields.UserId))(["alice", "bob", "carol"])
-    })
-  ).pipe(
-    Effect.provide(
-      TimClient.layer({
-        sdkAppId: Emulator.testDefaults.sdkAppId,
-        secretKey: Emulator.testDefaults.secretKey,
-        endpoint: baseUrl
-      }).pipe(Layer.provide(FetchHttpClient.layer))
-    )
-  )
-)
 
 // --- the application code ----------------------------------------------------------------------------------------
 const friends = new TimFriends({
@@ -41,6 +23,12 @@ const friends = new TimFriends({
 console.log(`${friends}`) // TimFriends(sdkAppId=1400000000, identifier=administrator): never the key
 
 try {
+  // accounts and their AllowType, without Effect and without the CLI
+  const imported = await friends.accounts.import(["alice", "bob", "carol"])
+  console.log("imported:", imported.items.filter((i) => i.ok).length)
+  await friends.accounts.setAllowType(["bob", "carol"], "AllowType_Type_AllowAny")
+  console.log("bob's AllowType:", await friends.accounts.getAllowTypeOne("bob"))
+
   await friends.blockOne("carol", "alice")
   const result = await friends.add("alice", ["bob", "carol", "not valid!"])
   for (const item of result.items) {
