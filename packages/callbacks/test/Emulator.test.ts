@@ -169,7 +169,7 @@ describe("emulator → callbacks → handler", () => {
             yield* call(BlocklistDelete.api, { fromAccount: a, toAccounts: [c] })
             yield* Effect.sleep("100 millis")
             assert.strictEqual(seen.length, 7)
-            const stats = yield* getJson(`${emulator.baseUrl}/_emulator/callbacks`)
+            const stats = (yield* getJson(`${emulator.baseUrl}/_emulator/stats`)).callbacks
             assert.deepStrictEqual(stats, { queued: 7, delivered: 7, retried: 0, failed: 0, dropped: 0 })
           })
         )
@@ -254,7 +254,7 @@ describe("emulator → callbacks → handler", () => {
             let stats: Record<string, number> = {}
             for (let i = 0; i < 200 && stats.failed !== 1; i++) {
               yield* Effect.sleep("20 millis")
-              stats = yield* getJson(`${emulator.baseUrl}/_emulator/callbacks`)
+              stats = (yield* getJson(`${emulator.baseUrl}/_emulator/stats`)).callbacks
             }
             assert.deepStrictEqual(stats, { queued: 1, delivered: 0, retried: 2, failed: 1, dropped: 0 })
           })

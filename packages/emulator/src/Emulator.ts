@@ -144,7 +144,7 @@ export interface Options {
   /**
    * The app's callback URL: after each REST write the emulator POSTs the after-callbacks Tencent documents
    * (Sns.CallbackFriendAdd, FriendDelete, BlackListAdd, BlackListDelete), and `POST /_emulator/client/friend_add`
-   * asks Sns.CallbackPrevFriendAdd first. Sent after the answer, retried 3 times; counts at `GET /_emulator/callbacks`.
+   * asks Sns.CallbackPrevFriendAdd first. Sent after the answer, retried 3 times; counted in `GET /_emulator/stats`.
    */
   readonly callbackUrl?: string | undefined
   /** The callback token: callbacks then carry `RequestTime` and `Sign` (hex SHA-256 of token + RequestTime). */
@@ -408,8 +408,11 @@ const start = (options: Options): Effect.Effect<Emulator.Service, EmulatorError,
       }),
       snapshot: Effect.sync(() => toSnapshot(rt.state)),
       save: commit(true),
-      stats: Effect.sync(() => StatsCounters.toJson(rt.stats)),
-      resetStats: Effect.sync(() => StatsCounters.reset(rt.stats, clock.unsafeCurrentTimeMillis())),
+      stats: Effect.sync(() => StatsCounters.toJson(rt.stats, rt.callbacks?.stats())),
+      resetStats: Effect.sync(() => {
+        StatsCounters.reset(rt.stats, clock.unsafeCurrentTimeMillis())
+        rt.callbacks?.resetStats()
+      }),
       seed: (seed) =>
         Effect.suspend(() => {
           const accounts = checkSeed(seed)

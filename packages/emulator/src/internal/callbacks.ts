@@ -7,7 +7,8 @@
  * so a partly failed batch reports exactly the pairs it changed.
  *
  * Sending never slows the REST answer: the write only queues the callback; one fiber sends the queue in order,
- * each callback tried up to `attempts` times with a per-attempt timeout, and counts what happened.
+ * each callback tried up to `attempts` times with a per-attempt timeout, and counts what happened (in
+ * `GET /_emulator/stats`, `callbacks`).
  *
  * It also runs the client actions REST cannot perform (`POST /_emulator/client/friend_add`): it asks the app with
  * Sns.CallbackPrevFriendAdd first and adds only the friends the app allows.
@@ -69,6 +70,8 @@ export interface Sender {
   /** Queues the callbacks for what the write changed. */
   readonly emit: (observation: Observation, state: State, origin?: Origin) => void
   readonly stats: () => Stats
+  /** Starts counting again (with the other stats). */
+  readonly resetStats: () => void
   /** Sends a before-callback and waits for the app's answer (undefined: no usable answer in time). */
   readonly ask: (body: Record<string, unknown>) => Effect.Effect<Callback.DecisionAnswer | undefined>
 }
@@ -295,7 +298,13 @@ export const make = (options: Options): Effect.Effect<Sender, EmulatorError, Sco
         Effect.withSpan("tim.emulator.callback.ask")
       )
 
-    return { observe, emit, stats: () => ({ ...stats }), ask }
+    const resetStats = () => {
+      // What is still queued stays counted as queued, so that the queue bound keeps working.
+      const waiting = stats.queued - stats.delivered - stats.failed
+      Object.assign(stats, { queued: waiting, delivered: 0, retried: 0, failed: 0, dropped: 0 })
+    }
+
+    return { observe, emit, stats: () => ({ ...stats }), resetStats, ask }
   })
 
 const badRequest = (error: string) => HttpServerResponse.unsafeJson({ error }, { status: 400 })

@@ -351,12 +351,13 @@ export const router = (rt: Runtime) =>
     HttpRouter.post("/_emulator/faults", adminFaults(rt)),
     HttpRouter.get(
       "/_emulator/stats",
-      Effect.suspend(() => respond(Stats.toJson(rt.stats)))
+      Effect.suspend(() => respond(Stats.toJson(rt.stats, rt.callbacks?.stats())))
     ),
     HttpRouter.post(
       "/_emulator/stats/reset",
       Effect.suspend(() => {
         Stats.reset(rt.stats, rt.nowMillis())
+        rt.callbacks?.resetStats()
         return HttpServerResponse.json({ ok: true })
       })
     ),
@@ -379,10 +380,6 @@ export const router = (rt: Runtime) =>
           return raw._tag === "Ok" ? parseBody(raw.bytes) : bodyProblem(raw)
         }
       })
-    ),
-    HttpRouter.get(
-      "/_emulator/callbacks",
-      Effect.suspend(() => respond(rt.callbacks?.stats() ?? {}))
     ),
     HttpRouter.get(
       "/_emulator/state",

@@ -13,6 +13,15 @@ const AnswerCounts = Schema.Record({ key: Schema.String, value: Schema.Number })
 /** The counts of one API command. */
 export const ApiStats = Schema.Struct({ calls: Schema.Number, answers: AnswerCounts })
 
+/** The callbacks sent to the app (with a callback URL only): queued by writes, delivered, retried, given up, dropped. */
+export const CallbackStats = Schema.Struct({
+  queued: Schema.Number,
+  delivered: Schema.Number,
+  retried: Schema.Number,
+  failed: Schema.Number,
+  dropped: Schema.Number
+})
+
 /** What `GET /_emulator/stats` answers. */
 export const Stats = Schema.Struct({
   /** When counting started (ISO 8601): the emulator's start or the last reset of the counts. */
@@ -22,7 +31,9 @@ export const Stats = Schema.Struct({
   /** Answers by key, over every API. */
   answers: AnswerCounts,
   /** Per API command path (`v4/sns/friend_check`); `unknown` for paths that are no API. */
-  apis: Schema.Record({ key: Schema.String, value: ApiStats })
+  apis: Schema.Record({ key: Schema.String, value: ApiStats }),
+  /** The callbacks sent to the app, when the emulator has a callback URL. */
+  callbacks: Schema.optional(CallbackStats)
 })
 
 /** The mutable counters of one emulator. */
@@ -65,7 +76,7 @@ export const reset = (counters: Counters, nowMillis: number): void => {
 }
 
 /** The counts as JSON, APIs in name order. */
-export const toJson = (counters: Counters): typeof Stats.Type => {
+export const toJson = (counters: Counters, callbacks?: typeof CallbackStats.Type): typeof Stats.Type => {
   let calls = 0
   const answers: Record<string, number> = {}
   const apis: Record<string, typeof ApiStats.Type> = {}
@@ -79,5 +90,6 @@ export const toJson = (counters: Counters): typeof Stats.Type => {
     }
     apis[api] = { calls: entry.calls, answers: own }
   }
-  return { since: new Date(counters.since).toISOString(), calls, answers, apis }
+  const json = { since: new Date(counters.since).toISOString(), calls, answers, apis }
+  return callbacks === undefined ? json : { ...json, callbacks }
 }
