@@ -84,6 +84,12 @@ layer(Emulator.layerTest({ customProfileTags: ["Tag_Profile_Custom_Test"] }), { 
             "The Tag of the profile field does not exist."
           ],
           [
+            "a tag that names an object's prototype member",
+            set(a, [{ Tag: "constructor", Value: "x" }]),
+            40009,
+            "The Tag of the profile field does not exist."
+          ],
+          [
             "custom tag not configured",
             set(a, [{ Tag: "Tag_Profile_Custom_Other", Value: "x" }]),
             40009,
@@ -188,6 +194,7 @@ layer(Emulator.layerTest({ customProfileTags: ["Tag_Profile_Custom_Test"] }), { 
           assert.strictEqual((yield* get({ To_Account: [a] })).ErrorCode, 40001)
           assert.strictEqual((yield* get({ To_Account: [a], TagList: [] })).ErrorCode, 40001)
           assert.strictEqual((yield* get({ To_Account: [a, 7], TagList: nick })).ErrorCode, 60015)
+          assert.strictEqual((yield* get({ To_Account: [a], TagList: ["__proto__"] })).ErrorCode, 40009)
           assert.deepStrictEqual(failure(yield* get({ To_Account: [a], TagList: ["Tag_SNS_IM_Remark"] })), [
             "FAIL",
             40009,

@@ -42,16 +42,17 @@ const profileFailure = {
 /** The per-item outcome of an injected fault, worded as the page's sample (40006). */
 const readFault = `"ResultCode":${TimError.ProfileServerError.code},"ResultInfo":"Err_Profile_PortraitGet_Read_Custom_Data_Fail"`
 
-const standard: Readonly<Record<string, PortraitSet.FieldRule>> = PortraitSet.standardFields
+/** The standard fields' rules by tag (a Map: a tag such as `constructor` must not find the prototype's member). */
+const standard: ReadonlyMap<string, PortraitSet.FieldRule> = new Map(Object.entries(PortraitSet.standardFields))
 
 /** The rule of a tag: a standard field's, a configured custom field's, or undefined (40009). */
 const ruleOf = (ctx: Ctx, tag: string): PortraitSet.FieldRule | undefined =>
-  standard[tag] ?? (ctx.config.customProfileTags.has(tag) ? PortraitSet.customFieldRule : undefined)
+  standard.get(tag) ?? (ctx.config.customProfileTags.has(tag) ? PortraitSet.customFieldRule : undefined)
 
 const maxUint32 = 4_294_967_295
 
 /** Why a value does not fit its rule (the failure to answer), or undefined when it does. */
-export const valueProblem = (rule: PortraitSet.FieldRule, value: unknown): Failure | undefined => {
+const valueProblem = (rule: PortraitSet.FieldRule, value: unknown): Failure | undefined => {
   switch (rule.type) {
     case "string":
       if (typeof value !== "string") return profileFailure.type
