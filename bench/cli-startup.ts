@@ -4,9 +4,10 @@
  * Node flags apply as they do for a user.
  *
  *   pnpm --filter "@effect-tim/cli..." build
- *   pnpm exec tsx bench/cli-startup.ts [runs] [--sources]
+ *   pnpm exec tsx bench/cli-startup.ts [runs] [--sources] [--compare PATH]
  *
- * `--sources` adds `tim --version` run from the sources through tsx (what `pnpm tim` does).
+ * `--sources` adds `tim --version` run from the sources through tsx (what `pnpm tim` does); `--compare PATH` adds
+ * `--version` of another build of the bin (an older commit's `dist/bin.js`, say).
  * CPU time and peak RSS come from `process.resourceUsage()` in each child, written at exit by a preloaded script
  * (given to every command alike, `node -e 0` included).
  */
@@ -18,8 +19,10 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
-const runs = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 15)
+const runs = Number(process.argv.slice(2).find((a, i, all) => !a.startsWith("--") && all[i - 1] !== "--compare") ?? 15)
 const sources = process.argv.includes("--sources")
+const compareAt = process.argv.indexOf("--compare")
+const compare = compareAt > 0 ? process.argv[compareAt + 1] : undefined
 const cliDir = fileURLToPath(new URL("../packages/cli/", import.meta.url))
 const bin = path.join(cliDir, "dist/bin.js")
 const { version } = JSON.parse(fs.readFileSync(path.join(cliDir, "package.json"), "utf8")) as { version: string }
@@ -83,6 +86,7 @@ const cases: ReadonlyArray<readonly [string, string, ReadonlyArray<string>]> = [
   ["node -e 0", process.execPath, ["-e", "0"]],
   ["tim --version", bin, ["--version"]],
   ["tim --help", bin, ["--help"]],
+  ...(compare !== undefined ? [[`${compare} --version`, compare, ["--version"]] as const] : []),
   ...(sources
     ? [
         [
