@@ -234,6 +234,9 @@ export const embeddedClientLayer = (
     )
   )
 
+/** How long a `tim` run waits for another one using the embedded state file (it says so on stderr after 1 s). */
+const embeddedLockWait = "10 minutes"
+
 /** The embedded emulator with its state file in `./.tim/`, said once on stderr. */
 export const embeddedEmulator = (
   rateLimit: number
@@ -246,7 +249,13 @@ export const embeddedEmulator = (
       yield* Console.error(
         `tim: no connection configured: using the embedded emulator (state in ./${embedded.stateFile}); set TIM_ENDPOINT or TIM_REGION, TIM_SDKAPPID and TIM_SECRET_KEY for a real app`
       )
-      return Emulator.layer({ ...embeddedEmulatorOptions, stateFile: embedded.stateFile, rateLimit })
+      // Parallel `tim` runs take turns on the state file (each waits for the lock) instead of losing writes.
+      return Emulator.layer({
+        ...embeddedEmulatorOptions,
+        stateFile: embedded.stateFile,
+        stateFileLockWait: embeddedLockWait,
+        rateLimit
+      })
     })
   )
 
