@@ -15,12 +15,12 @@
  * CPU time and peak RSS of each process come from `process.resourceUsage()` at its exit (a preloaded script).
  */
 
-import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as readline from "node:readline"
 import { fileURLToPath } from "node:url"
+import { collect, makeUsage, type Run } from "./lib/childUsage.js"
 
 const argValue = (name: string) => {
   const i = process.argv.indexOf(name)
@@ -41,68 +41,24 @@ if (!fs.existsSync(bin)) {
   process.exit(1)
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tim-check-bench-"))
-const preload = path.join(dir, "usage.cjs")
-fs.writeFileSync(
-  preload,
-  `process.on("exit", () => { const u = process.resourceUsage(); try { require("node:fs").writeSync(3, JSON.stringify({ cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, rssMb: u.maxRSS / 1024 })) } catch {} })\n`
-)
+const usage = makeUsage()
+const dir = usage.dir
 
-interface Usage {
-  readonly cpuMs: number
-  readonly rssMb: number
-}
-
-interface Run {
-  readonly code: number | null
-  readonly wallMs: number
-  readonly stdout: string
-  readonly stderr: string
-  readonly usage: Usage | undefined
-}
-
-const env = (extra: Record<string, string>, flags: string) => {
-  const e: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `--require ${preload} ${flags}`, ...extra }
+const env = (extra: Record<string, string>): NodeJS.ProcessEnv => {
+  const e: NodeJS.ProcessEnv = { ...process.env, ...extra }
   for (const key of ["TIM_ENDPOINT", "TIM_REGION", "TIM_IDENTIFIER"]) if (!(key in extra)) delete e[key]
   return e
 }
 
 const launch = (args: ReadonlyArray<string>, extraEnv: Record<string, string>, profile?: string) =>
-  spawn(bin, args, {
-    stdio: ["ignore", "pipe", "pipe", "pipe"],
-    env: env(
-      extraEnv,
-      `${profile ? `--cpu-prof --cpu-prof-dir=${profile}` : ""} ${args[0] === "emulator" ? "" : nodeOptions}`
-    )
-  })
+  usage.launch(
+    bin,
+    args,
+    env(extraEnv),
+    `${profile ? `--cpu-prof --cpu-prof-dir=${profile}` : ""} ${args[0] === "emulator" ? "" : nodeOptions}`
+  )
 
-const collect = (child: ChildProcess, started: number): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    let stdout = ""
-    let stderr = ""
-    let usage = ""
-    child.stdout!.on("data", (d) => {
-      stdout += d
-    })
-    child.stderr!.on("data", (d) => {
-      stderr += d
-    })
-    ;(child.stdio[3] as NodeJS.ReadableStream).on("data", (d) => {
-      usage += d
-    })
-    child.on("error", reject)
-    child.on("close", (code) =>
-      resolve({
-        code,
-        wallMs: performance.now() - started,
-        stdout,
-        stderr,
-        usage: usage.length > 0 ? (JSON.parse(usage) as Usage) : undefined
-      })
-    )
-  })
-
-const tim = (args: ReadonlyArray<string>, extraEnv: Record<string, string>, profile?: string) => {
+const tim = (args: ReadonlyArray<string>, extraEnv: Record<string, string>, profile?: string): Promise<Run> => {
   const started = performance.now()
   return collect(launch(args, extraEnv, profile), started)
 }
@@ -175,7 +131,7 @@ const main = async () => {
           .map(([k, n]) => `${k}: ${n}`)
           .join(
             ", "
-          )}) | ${((run.usage?.cpuMs ?? Number.NaN) / 1000).toFixed(1)} s, ${(run.usage?.rssMb ?? Number.NaN).toFixed(0)} MB | ${((emulatorRun.usage?.cpuMs ?? Number.NaN) / 1000).toFixed(1)} s | ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} |`
+          )}) | ${((run.cpuMs ?? Number.NaN) / 1000).toFixed(1)} s, ${(run.rssMb ?? Number.NaN).toFixed(0)} MB | ${((emulatorRun.cpuMs ?? Number.NaN) / 1000).toFixed(1)} s | ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} |`
       )
     } finally {
       emulator.kill("SIGTERM")
@@ -195,4 +151,4 @@ main()
     console.error(error)
     process.exitCode = 1
   })
-  .finally(() => fs.rmSync(dir, { recursive: true, force: true }))
+  .finally(usage.remove)

@@ -12,12 +12,12 @@
  * (given to every command alike, `node -e 0` included).
  */
 
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { collect, makeUsage, median } from "./lib/childUsage.js"
 
 const runs = Number(process.argv.slice(2).find((a, i, all) => !a.startsWith("--") && all[i - 1] !== "--compare") ?? 15)
 const sources = process.argv.includes("--sources")
@@ -32,13 +32,7 @@ if (!fs.existsSync(bin)) {
   process.exit(1)
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tim-startup-"))
-const preload = path.join(dir, "usage.cjs")
-// fd 3 is a pipe to this process; the child reports its own CPU time and kernel high-water RSS when it exits.
-fs.writeFileSync(
-  preload,
-  `process.on("exit", () => { const u = process.resourceUsage(); require("node:fs").writeSync(3, JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, maxRssKb: u.maxRSS })) })\n`
-)
+const usage = makeUsage()
 
 interface Sample {
   readonly wallMs: number
@@ -47,38 +41,13 @@ interface Sample {
   readonly stdout: string
 }
 
-const once = (command: string, args: ReadonlyArray<string>): Promise<Sample> =>
-  new Promise((resolve, reject) => {
-    const started = performance.now()
-    const child = spawn(command, args, {
-      stdio: ["ignore", "pipe", "pipe", "pipe"],
-      env: { ...process.env, NODE_OPTIONS: `--require ${preload}` }
-    })
-    let stdout = ""
-    let stderr = ""
-    let usage = ""
-    child.stdout!.on("data", (d) => {
-      stdout += d
-    })
-    child.stderr!.on("data", (d) => {
-      stderr += d
-    })
-    ;(child.stdio[3] as NodeJS.ReadableStream).on("data", (d) => {
-      usage += d
-    })
-    child.on("error", reject)
-    child.on("close", (code) => {
-      const wallMs = performance.now() - started
-      if (code !== 0) return reject(new Error(`${command} ${args.join(" ")} exited ${code}: ${stderr}`))
-      const u = JSON.parse(usage) as { cpuUs: number; maxRssKb: number }
-      resolve({ wallMs, cpuMs: u.cpuUs / 1000, rssMb: u.maxRssKb / 1024, stdout })
-    })
-  })
-
-const median = (xs: ReadonlyArray<number>) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+const once = async (command: string, args: ReadonlyArray<string>): Promise<Sample> => {
+  const started = performance.now()
+  const run = await collect(usage.launch(command, args), started)
+  if (run.code !== 0 || run.cpuMs === undefined || run.rssMb === undefined) {
+    throw new Error(`${command} ${args.join(" ")} exited ${run.code}: ${run.stderr}`)
+  }
+  return { wallMs: run.wallMs, cpuMs: run.cpuMs, rssMb: run.rssMb, stdout: run.stdout }
 }
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
@@ -135,4 +104,4 @@ main()
     console.error(error)
     process.exitCode = 1
   })
-  .finally(() => fs.rmSync(dir, { recursive: true, force: true }))
+  .finally(usage.remove)
