@@ -59,7 +59,7 @@ export const command: Subcommand<"emulator"> = Command.make(
     ),
     state: Options.text("state").pipe(
       Options.withPseudoName("FILE"),
-      Options.withDescription("state file: loaded at start, saved at exit (default: in memory)"),
+      Options.withDescription("state file: loaded at start, every write saved before its answer (default: in memory)"),
       Options.optional
     ),
     rateLimit: Options.integer("rate-limit").pipe(
@@ -78,6 +78,9 @@ export const command: Subcommand<"emulator"> = Command.make(
       Options.optional
     ),
     seed: Options.integer("seed").pipe(Options.withDescription("seed of the fault generator"), Options.optional),
+    noAdmin: Options.boolean("no-admin").pipe(
+      Options.withDescription("turn off the admin routes /_emulator/* (state, reset, faults, stats)")
+    ),
     callbackUrl: Options.text("callback-url").pipe(
       Options.withPseudoName("URL"),
       Options.withDescription("send the app's callbacks here after each write (default: none)"),
@@ -102,6 +105,7 @@ export const command: Subcommand<"emulator"> = Command.make(
           secretKey: Option.getOrElse(o.secretKey, () => embedded.secretKey),
           admins,
           rateLimit: o.rateLimit,
+          admin: !o.noAdmin,
           faults: Record.getSomes({
             itemError: o.itemError,
             requestError: o.requestError,
