@@ -121,7 +121,12 @@ export interface Options {
   readonly onOverrun?: "allow" | "refuse" | undefined
   /** The largest body read (default 1 MiB); larger ones are refused (`TooLarge`). */
   readonly maxBodyBytes?: number | undefined
-  /** Refuse a second request with the same `Sign` and body inside the window (default true; needs a token). */
+  /**
+   * Refuse a second request with the same `Sign` and body inside the window (`Replayed`; needs a token). Off by
+   * default: `Sign` covers only the token and the second, so two genuine identical callbacks in one second (a
+   * friend added, deleted and added again) would look like a replay, and the second would be lost. The freshness
+   * window always applies.
+   */
   readonly rejectReplays?: boolean | undefined
 }
 
@@ -222,9 +227,7 @@ export const makeReceiver = <E, R>(handlers: Handlers<E, R>, options: Options): 
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes
   const windowSeconds = options.windowSeconds ?? Signature.defaultWindowSeconds
   const guard =
-    options.token !== undefined && options.rejectReplays !== false
-      ? Signature.makeReplayGuard(windowSeconds)
-      : undefined
+    options.token !== undefined && options.rejectReplays === true ? Signature.makeReplayGuard(windowSeconds) : undefined
   const fallback: Verdict = options.onOverrun === "refuse" ? refuse("the app did not answer in time") : allow
 
   /** Runs a handler under the deadline; past it (or on failure) answers `onLate` and logs, letting it finish. */

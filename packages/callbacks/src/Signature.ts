@@ -6,8 +6,9 @@
  * Source: the "Security Considerations" section of Tencent's Third-Party Callback Overview (1047/34354; 269/32431 in
  * Chinese). That section could not be read in full while this was written; the algorithm above is the one several
  * independent receivers implement against it, and the 60-second window is the one they use. The signature covers
- * the token and the time only, not the body: inside the window a captured request can be replayed, so the
- * receiver also refuses a second request with the same `Sign` and body ({@link ReplayGuard}).
+ * the token and the time only, not the body: inside the window a captured request can be replayed. A receiver can
+ * also refuse a second request with the same `Sign` and body ({@link ReplayGuard}, opt-in: genuine identical
+ * callbacks in one second look the same).
  *
  * @since 0.1.0
  */

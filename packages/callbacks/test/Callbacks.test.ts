@@ -5,7 +5,7 @@ import { HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Callback } from "@effect-tim/schema"
-import { Effect, Either, Layer, ManagedRuntime, Redacted, Schema } from "effect"
+import { Effect, Either, FastCheck, Layer, ManagedRuntime, Redacted, Schema } from "effect"
 import { Callbacks, Samples, Signature } from "../src/index.js"
 
 const samples = Samples.requests
@@ -89,6 +89,37 @@ describe("Signature.verify", () => {
     // Without a token, only the app is checked.
     assert.strictEqual(tag(Signature.verify(params({ Sign: undefined }), { sdkAppId }, 1_800_000_000)), "ok")
   })
+  it("property: any token and time within the window verifies; any other Sign, app or time does not", () => {
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.string({ minLength: 1, maxLength: 64 }),
+        FastCheck.integer({ min: 1_000_000_000, max: 4_000_000_000 }),
+        FastCheck.integer({ min: -60, max: 60 }),
+        FastCheck.integer({ min: 0, max: 63 }),
+        (secret, time, skew, at) => {
+          const t = Redacted.make(secret)
+          const p = Signature.queryParams({ sdkAppId, command: "Sns.CallbackFriendAdd", token: t, nowSeconds: time })
+          if (!Either.isRight(Signature.verify(p, { sdkAppId, token: t }, time + skew))) return false
+          const sign = p.get("Sign") ?? ""
+          const flipped = new URLSearchParams(p)
+          flipped.set("Sign", sign.slice(0, at) + (sign[at] === "0" ? "1" : "0") + sign.slice(at + 1))
+          const late = Signature.verify(p, { sdkAppId, token: t }, time + 61)
+          const other = Signature.verify(p, { sdkAppId: sdkAppId + 1, token: t }, time)
+          const forged = Signature.verify(flipped, { sdkAppId, token: t }, time)
+          return (
+            Either.isLeft(late) &&
+            late.left._tag === "Stale" &&
+            Either.isLeft(other) &&
+            other.left._tag === "WrongApp" &&
+            Either.isLeft(forged) &&
+            forged.left._tag === "BadSignature"
+          )
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
   it("no error message carries the token", () => {
     const r = Signature.verify(params({ Sign: "0".repeat(64) }), { sdkAppId, token }, 1_700_000_000)
     assert.isTrue(Either.isLeft(r))
@@ -126,7 +157,7 @@ const handlers = (log: Array<string>): Callbacks.Handlers<string> => ({
   onUnknown: (command) => Effect.sync(() => void log.push(`unknown ${command}`))
 })
 
-const options: Callbacks.Options = { sdkAppId, token, deadline: "200 millis" }
+const options: Callbacks.Options = { sdkAppId, token, deadline: "200 millis", rejectReplays: true }
 
 /** The same assertions against both adapters. */
 const suite = (name: string, start: (log: Array<string>) => Promise<{ url: string; close: () => Promise<void> }>) =>
@@ -215,7 +246,7 @@ const suite = (name: string, start: (log: Array<string>) => Promise<{ url: strin
             "Malformed"
           )
           assert.strictEqual(
-            await info(post(url, "Sns.CallbackFriendAdd", samples["Sns.CallbackFriendDelete"])),
+            await info(post(url, "Sns.CallbackFriendAdd", { ...samples["Sns.CallbackFriendDelete"], EventTime: 1 })),
             "Malformed"
           )
           assert.strictEqual(
