@@ -152,7 +152,9 @@ export interface Options {
 }
 
 /**
- * The app the test layer emulates unless told otherwise.
+ * The built-in default app: what `layerTest` and `TestKit` emulate unless told otherwise, and the one source of
+ * the default SDKAppID, admin and secret key of the `tim` CLI's embedded emulator and of `tim emulator`. The key is
+ * public: use it only on loopback.
  *
  * @since 0.1.0
  */
