@@ -1,0 +1,54 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { Tally } from "../src/internal/output.js"
+import * as Progress from "../src/internal/progress.js"
+
+describe("progress", () => {
+  it("the line carries done/total, rate, ETA, retries and failures by code", () => {
+    const text = Progress.line({
+      done: 50,
+      total: 200,
+      elapsedMs: 10_000,
+      retries: 7,
+      failures: new Map([["30003 AccountNotFound", 2]]),
+      bar: 10
+    })
+    assert.strictEqual(
+      text,
+      "[###.......] 50/200 items (25.0%), 5/s, ETA 30s, 7 retries, failures: 30003 AccountNotFound×2"
+    )
+  })
+
+  it.scoped("on a TTY, a row printed during the run clears the bar first and redraws it after", () =>
+    Effect.gen(function* () {
+      const events: Array<string> = []
+      const stderr = process.stderr as { isTTY?: boolean; columns?: number; write: typeof process.stderr.write }
+      const saved = { isTTY: stderr.isTTY, columns: stderr.columns, write: stderr.write }
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          stderr.isTTY = saved.isTTY
+          stderr.columns = saved.columns
+          stderr.write = saved.write
+        })
+      )
+      stderr.isTTY = true
+      stderr.columns = 200
+      stderr.write = ((chunk: string) => {
+        events.push(`err:${chunk}`)
+        return true
+      }) as typeof stderr.write
+      const tally = new Tally()
+      tally.retries = 3
+      const progress = yield* Progress.start(tally, 10)
+      yield* progress.around(Effect.sync(() => events.push("row")))
+      const row = events.indexOf("row")
+      assert.isAbove(row, -1)
+      // Nothing was drawn before the row, so there is nothing to clear; the bar is drawn after it.
+      assert.match(events[row + 1] ?? "", /^err:\r\x1b\[2K\[\.+\] 0\/10 items .*3 retries/)
+      yield* progress.around(Effect.sync(() => events.push("row2")))
+      const row2 = events.indexOf("row2")
+      assert.strictEqual(events[row2 - 1], "err:\r\x1b[2K")
+      assert.match(events[row2 + 1] ?? "", /^err:\r\x1b\[2K\[/)
+    })
+  )
+})
