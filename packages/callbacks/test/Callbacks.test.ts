@@ -127,6 +127,27 @@ describe("Signature.verify", () => {
   })
 })
 
+describe("makeReceiver", () => {
+  it.effect("runs each callback in a tim.callback span carrying its command", () =>
+    Effect.gen(function* () {
+      const seen: Array<unknown> = []
+      const receiver = Callbacks.makeReceiver(
+        {
+          onFriendAdd: () =>
+            Effect.flatMap(Effect.currentSpan, (span) =>
+              Effect.sync(() => void seen.push([span.name, span.attributes.get("tim.callback.command")]))
+            )
+        },
+        { sdkAppId }
+      )
+      const query = Signature.queryParams({ sdkAppId, command: "Sns.CallbackFriendAdd", nowSeconds: 0 })
+      const answer = yield* receiver.handle(query, Buffer.from(JSON.stringify(samples["Sns.CallbackFriendAdd"])))
+      assert.deepStrictEqual(answer, { status: 200, body: Callback.ok })
+      assert.deepStrictEqual(seen, [["tim.callback", "Sns.CallbackFriendAdd"]])
+    })
+  )
+})
+
 /** POSTs a body to `url` with signed parameters; returns the status and the JSON answer. */
 const post = async (
   url: string,
