@@ -315,6 +315,8 @@ export interface ClientDeps {
   readonly sender: Sender | undefined
   readonly friendAdd: Route | undefined
   readonly ctx: () => Ctx
+  /** Saves the state file with this write (when there is one); a failure says why. */
+  readonly commit: (() => Effect.Effect<string | undefined>) | undefined
   /** The request's body as a JSON object, or why not (the server has read it already). */
   readonly readJson: (request: HttpServerRequest.HttpServerRequest) => Record<string, unknown> | string
 }
@@ -372,6 +374,10 @@ export const clientFriendAdd = (deps: ClientDeps) =>
       return HttpServerResponse.unsafeJson({ ...Envelope.fail(result.code, result.info), PrevCallback: asked })
     }
     touch(deps.state)
+    const unsaved = deps.commit === undefined ? undefined : yield* deps.commit()
+    if (unsaved !== undefined) {
+      return HttpServerResponse.unsafeJson({ error: `the write could not be saved (${unsaved})` }, { status: 500 })
+    }
     if (observation !== undefined) deps.sender?.emit(observation, deps.state, { adminAccount: "", optPlatform: "Web" })
     const answer = result instanceof RawJson ? JSON.parse(`{${result.members}}`) : result
     const items2 = Array.isArray(answer.ResultItem) ? answer.ResultItem : []

@@ -373,6 +373,7 @@ export const router = (rt: Runtime) =>
       Callbacks.clientFriendAdd({
         state: rt.state,
         sender: rt.callbacks,
+        commit: rt.commit,
         friendAdd: rt.routes.get("/v4/sns/friend_add")?.route,
         ctx: () => ({ state: rt.state, config: rt.config, now: Math.floor(rt.nowMillis() / 1000), faults: rt.faults }),
         readJson: (request) => {
