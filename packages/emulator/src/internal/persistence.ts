@@ -270,6 +270,13 @@ const makeStore = (path: string, target: string, state: State): Store => {
       await fs.unlink(tmp).catch(() => undefined)
       throw error
     }
+    // The rename is durable once the directory is synced (best effort: some file systems refuse to sync one).
+    const directory = await fs.open(nodePath.dirname(target), "r").catch(() => undefined)
+    if (directory !== undefined)
+      await directory
+        .sync()
+        .catch(() => undefined)
+        .finally(() => directory.close())
   }
 
   /** Undoes every write since the last good save (memory becomes the file again). */
@@ -291,8 +298,8 @@ const makeStore = (path: string, target: string, state: State): Store => {
       forced = false
       let failure: string | undefined
       if (version !== savedVersion || force) {
-        const json = JSON.stringify(toStateFile(state))
         try {
+          const json = JSON.stringify(toStateFile(state))
           await write(json)
           saved = json
           savedVersion = version
