@@ -20,13 +20,14 @@ const callbacksModule = Effect.promise(() => import("@effect-tim/callbacks"))
 const commands = Callback.Command.literals
 
 const token = Options.redacted("token").pipe(
-  Options.withDescription("the callback token (or TIM_CALLBACK_TOKEN); without it nothing is signed or checked"),
+  Options.withPseudoName("TOKEN"),
+  Options.withDescription("the callback token; without it nothing is signed or checked"),
   Options.withFallbackConfig(Config.redacted("TIM_CALLBACK_TOKEN")),
   Options.optional
 )
 
 const sdkAppId = Options.integer("sdkappid").pipe(
-  Options.withDescription(`the app's SDKAppID (or TIM_SDKAPPID; default ${embedded.sdkAppId})`),
+  Options.withDescription(`the app's SDKAppID (default ${embedded.sdkAppId})`),
   Options.withFallbackConfig(Config.integer("TIM_SDKAPPID")),
   Options.withDefault(embedded.sdkAppId)
 )
@@ -92,6 +93,7 @@ const listen = Command.make(
       Options.withDefault(0)
     ),
     path: Options.text("path").pipe(
+      Options.withPseudoName("PATH"),
       Options.withDescription("accept callbacks on this path only (default: any)"),
       Options.optional
     ),

@@ -87,7 +87,8 @@ export const command: Subcommand<"emulator"> = Command.make(
       Options.optional
     ),
     callbackToken: Options.redacted("callback-token").pipe(
-      Options.withDescription("sign the callbacks with this token (or TIM_CALLBACK_TOKEN)"),
+      Options.withPseudoName("TOKEN"),
+      Options.withDescription("sign the callbacks with this token"),
       Options.withFallbackConfig(Config.redacted("TIM_CALLBACK_TOKEN")),
       Options.optional
     )
