@@ -37,7 +37,7 @@ export interface Options {
   readonly windowMillis?: number | undefined
   /** Calls let through at once after idle, default `CallLimiter.defaultBurst(limit)`; lowered where it would breach the limit. */
   readonly burst?: number | undefined
-  /** The longest a call waits for Redis's answer before it takes the fallback, default 100 ms. */
+  /** The longest a call waits for Redis's answer before it takes the fallback, default 250 ms (a loaded host can delay a healthy answer by tens of ms; a slip into the fallback costs budget). */
   readonly timeout?: Duration.DurationInput | undefined
   /** The longest start-up waits for the connection and the script, default 2 seconds. */
   readonly connectTimeout?: Duration.DurationInput | undefined
@@ -117,7 +117,7 @@ export const make = (
     }
     const share = options.fallbackShare ?? defaultFallbackShare
     if (!(share > 0 && share <= 1)) return yield* invalid(`fallbackShare must be in (0, 1], got ${share}`)
-    const timeout = Duration.decode(options.timeout ?? "100 millis")
+    const timeout = Duration.decode(options.timeout ?? "250 millis")
     const connectTimeout = Duration.decode(options.connectTimeout ?? "2 seconds")
     const retryAfterMillis = Duration.toMillis(options.retryAfter ?? "1 second")
     for (const [name, d] of [
