@@ -2,8 +2,11 @@
  * The emulator sends callbacks; this package receives them: every REST write → callback → handler round trip, and a
  * simulated client add that a before-callback refuses.
  */
+import { mkdtempSync, rmSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Emulator } from "@effect-tim/emulator"
@@ -71,11 +74,13 @@ const receiver = (options: { delayMs?: number } = {}) =>
 
 const withEmulator = <A, E>(
   callbackUrl: string,
-  use: (emulator: Emulator.Emulator.Service) => Effect.Effect<A, E, TimClient.TimClient | Scope.Scope>
+  use: (emulator: Emulator.Emulator.Service) => Effect.Effect<A, E, TimClient.TimClient | Scope.Scope>,
+  stateFile?: string
 ) =>
   Effect.gen(function* () {
     const emulator = yield* Emulator.make({
       ...Emulator.testDefaults,
+      ...(stateFile === undefined ? {} : { stateFile }),
       rateLimit: 0,
       defaultAllowType: "AllowType_Type_AllowAny",
       callbackUrl,
@@ -258,6 +263,74 @@ describe("emulator → callbacks → handler", () => {
             }
             assert.deepStrictEqual(stats, { queued: 1, delivered: 0, retried: 2, failed: 1, dropped: 0 })
           })
+        )
+      })
+    )
+  )
+  it.live("with a state file, a write's callback reports that write, not a later one served while it was saved", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const dir = yield* Effect.acquireRelease(
+          Effect.sync(() => mkdtempSync(join(tmpdir(), "tim-cb-state-"))),
+          (d) => Effect.sync(() => rmSync(d, { recursive: true, force: true }))
+        )
+        const { seen, url } = yield* receiver()
+        yield* withEmulator(
+          url,
+          (emulator) =>
+            Effect.gen(function* () {
+              const names = ids(...Array.from({ length: 8 }, (_, i) => [`a${i}`, `b${i}`]).flat())
+              yield* call(MultiAccountImport.api, { accounts: names })
+              const pairs = Array.from({ length: 8 }, (_, i) => [names[2 * i]!, names[2 * i + 1]!] as const)
+              // Each delete is sent while its add is (most likely) still waiting for its save.
+              yield* Effect.forEach(
+                pairs,
+                ([a, b]) =>
+                  Effect.all(
+                    [
+                      call(FriendAdd.api, {
+                        fromAccount: a,
+                        items: [{ toAccount: b, addSource: "AddSource_Type_Test" }],
+                        addType: "Add_Type_Single",
+                        forceAddFlags: 1
+                      }),
+                      Effect.zipRight(
+                        Effect.sleep("2 millis"),
+                        call(FriendDelete.api, { fromAccount: a, toAccounts: [b], deleteType: "Delete_Type_Single" })
+                      )
+                    ],
+                    { concurrency: 2 }
+                  ),
+                { concurrency: "unbounded" }
+              )
+              for (let i = 0; i < 250; i++) {
+                const stats: { queued: number; delivered: number } = (yield* getJson(
+                  `${emulator.baseUrl}/_emulator/stats`
+                )).callbacks
+                if (stats.delivered === stats.queued && seen.length === stats.queued) break
+                yield* Effect.sleep("20 millis")
+              }
+              const state = yield* emulator.snapshot
+              for (const [a, b] of pairs) {
+                // Replaying the pair's callbacks in order never deletes what was not added and ends where the
+                // emulator's state ends.
+                let friends = false
+                for (const event of seen.filter((e) => e.pairs.includes(`${a}>${b}`))) {
+                  if (event.command === "Sns.CallbackFriendAdd") {
+                    assert.isFalse(friends, `${a}>${b} added twice: ${JSON.stringify(seen)}`)
+                    friends = true
+                  } else {
+                    assert.isTrue(friends, `${a}>${b} deleted before it was added: ${JSON.stringify(seen)}`)
+                    friends = false
+                  }
+                }
+                assert.strictEqual(
+                  friends,
+                  state.friendships.some((f) => f.from === a && f.to === b)
+                )
+              }
+            }),
+          join(dir, "state.json")
         )
       })
     )

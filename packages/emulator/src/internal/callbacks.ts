@@ -67,8 +67,13 @@ export interface Observation {
 export interface Sender {
   /** Records what a write may change (undefined when the API triggers no callback or changes nothing). */
   readonly observe: (path: string, body: Record<string, unknown>, state: State) => Observation | undefined
-  /** Queues the callbacks for what the write changed. */
-  readonly emit: (observation: Observation, state: State, origin?: Origin) => void
+  /**
+   * The callbacks for what the write changed: call it right after the write, before awaiting anything (with a
+   * state file, other writes are served while this one is saved, and would be taken for this one's changes).
+   */
+  readonly settle: (observation: Observation, state: State, origin?: Origin) => Settled
+  /** Queues a write's callbacks (once its answer is a success). */
+  readonly emit: (settled: Settled) => void
   readonly stats: () => Stats
   /** Starts counting again (with the other stats). */
   readonly resetStats: () => void
@@ -131,6 +136,9 @@ interface Delivery {
   readonly body: Record<string, unknown>
   readonly optPlatform: string
 }
+
+/** A write's callbacks, computed when it ran, queued when it is answered. */
+export type Settled = ReadonlyArray<Delivery>
 
 /** Starts a sender; its fiber stops with the scope (callbacks still queued then are not sent). */
 export const make = (options: Options): Effect.Effect<Sender, EmulatorError, Scope.Scope> =>
@@ -209,13 +217,15 @@ export const make = (options: Options): Effect.Effect<Sender, EmulatorError, Sco
       Effect.forkScoped
     )
 
-    const enqueue = (command: Callback.Command, body: Record<string, unknown>, optPlatform: string) => {
-      if (stats.queued - stats.delivered - stats.failed >= maxQueued) {
-        stats.dropped++
-        return
+    const emit = (settled: Settled): void => {
+      for (const delivery of settled) {
+        if (stats.queued - stats.delivered - stats.failed >= maxQueued) {
+          stats.dropped++
+          continue
+        }
+        stats.queued++
+        Queue.unsafeOffer(queue, delivery)
       }
-      stats.queued++
-      Queue.unsafeOffer(queue, { command, body: { CallbackCommand: command, ...body }, optPlatform })
     }
 
     const observe = (path: string, body: Record<string, unknown>, state: State): Observation | undefined => {
@@ -236,11 +246,14 @@ export const make = (options: Options): Effect.Effect<Sender, EmulatorError, Sco
       }
     }
 
-    const emit = (
+    const settle = (
       o: Observation,
       state: State,
       origin: Origin = { adminAccount: options.admin, optPlatform: "RESTAPI" }
-    ): void => {
+    ): Settled => {
+      const settled: Array<Delivery> = []
+      const enqueue = (command: Callback.Command, body: Record<string, unknown>, optPlatform: string) =>
+        void settled.push({ command, body: { CallbackCommand: command, ...body }, optPlatform })
       const now = relations(state, o.from, o.candidates)
       const eventTime = Date.now()
       const pair = (from: string, to: string) => ({ From_Account: from, To_Account: to })
@@ -276,6 +289,7 @@ export const make = (options: Options): Effect.Effect<Sender, EmulatorError, Sco
       if (blockedDeleted.length > 0) {
         enqueue("Sns.CallbackBlackListDelete", { PairList: blockedDeleted, EventTime: eventTime }, origin.optPlatform)
       }
+      return settled
     }
 
     const ask = (body: Record<string, unknown>) =>
@@ -304,7 +318,7 @@ export const make = (options: Options): Effect.Effect<Sender, EmulatorError, Sco
       Object.assign(stats, { queued: waiting, delivered: 0, retried: 0, failed: 0, dropped: 0 })
     }
 
-    return { observe, emit, stats: () => ({ ...stats }), resetStats, ask }
+    return { observe, settle, emit, stats: () => ({ ...stats }), resetStats, ask }
   })
 
 const badRequest = (error: string) => HttpServerResponse.unsafeJson({ error }, { status: 400 })
@@ -373,12 +387,16 @@ export const clientFriendAdd = (deps: ClientDeps) =>
     if (result instanceof Failure) {
       return HttpServerResponse.unsafeJson({ ...Envelope.fail(result.code, result.info), PrevCallback: asked })
     }
+    const settled =
+      observation === undefined
+        ? undefined
+        : deps.sender?.settle(observation, deps.state, { adminAccount: "", optPlatform: "Web" })
     touch(deps.state)
     const unsaved = deps.commit === undefined ? undefined : yield* deps.commit()
     if (unsaved !== undefined) {
       return HttpServerResponse.unsafeJson({ error: `the write could not be saved (${unsaved})` }, { status: 500 })
     }
-    if (observation !== undefined) deps.sender?.emit(observation, deps.state, { adminAccount: "", optPlatform: "Web" })
+    if (settled !== undefined) deps.sender?.emit(settled)
     const answer = result instanceof RawJson ? JSON.parse(`{${result.members}}`) : result
     const items2 = Array.isArray(answer.ResultItem) ? answer.ResultItem : []
     return HttpServerResponse.unsafeJson({

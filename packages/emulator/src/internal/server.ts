@@ -238,6 +238,8 @@ const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => 
     )
   }
   if (result instanceof Failure) return failEnvelope(result.code, result.info)
+  // What this write changed, now: while it waits for its save, other writes run.
+  const settled = observed === undefined ? undefined : rt.callbacks?.settle(observed, rt.state)
   if (route.writes) touch(rt.state)
   if (route.writes && rt.commit !== undefined) {
     // Group commit: the answer waits for the save that contains this write; a write that could not be saved is
@@ -250,11 +252,11 @@ const run = (rt: Runtime, route: Route, raw: Body, nowMillis: number): Reply => 
           `internal error: the write could not be saved (${failure}); retry later`
         )
       }
-      if (observed !== undefined) rt.callbacks?.emit(observed, rt.state)
+      if (settled !== undefined) rt.callbacks?.emit(settled)
       return answer(ok)
     })
   }
-  if (observed !== undefined) rt.callbacks?.emit(observed, rt.state)
+  if (settled !== undefined) rt.callbacks?.emit(settled)
   return answer(result)
 }
 
