@@ -55,10 +55,10 @@ export interface FailuresFile {
  *
  * @since 0.1.0
  */
-export class FailuresError extends Schema.TaggedError<FailuresError>("@effect-tim/cli/FailuresError")(
-  "FailuresError",
-  { path: Schema.String, reason: Schema.String }
-) {
+export class FailuresError extends Schema.TaggedError<FailuresError>("@effect-tim/cli/FailuresError")("FailuresError", {
+  path: Schema.String,
+  reason: Schema.String
+}) {
   override get message(): string {
     return `failures file ${this.path}: ${this.reason}`
   }

@@ -40,10 +40,7 @@ layer(Emulator.layerTest(), { excludeTestServices: true })("tim bulk runs", (it)
       const recorded = fs.readFileSync(journal, "utf8")
       const before = (yield* emulator.snapshot).friendships.length
 
-      const otherTarget = yield* tim(
-        envFor(emulator.baseUrl.replace("127.0.0.1", "localhost")),
-        ...args
-      )
+      const otherTarget = yield* tim(envFor(emulator.baseUrl.replace("127.0.0.1", "localhost")), ...args)
       assert.strictEqual(otherTarget.code, 1)
       assert.include(otherTarget.stderr, "target.endpoint:")
       assert.include(otherTarget.stderr, "--journal-restart")
@@ -84,27 +81,32 @@ layer(Emulator.layerTest(), { excludeTestServices: true })("tim bulk runs", (it)
     })
   )
 
-  it.effect("after a kill between the failures file and the journal, a resume skips only what was done and keeps one row per failure", () =>
-    Effect.gen(function* () {
-      const { args, failures, journal } = yield* setup("jr")
-      const first = yield* timAt(...args, "--json")
-      assert.strictEqual(first.code, 2)
-      const lines = journalLines(journal)
-      assert.strictEqual(lines.length, 5) // header + 4 chunks: a→b a→c | a→d | b→c b→ghost | b→d
-      // The failing chunk is the third; drop it and what follows, as a kill before journaling would.
-      fs.writeFileSync(journal, `${lines.slice(0, 3).join("\n")}\n`)
-      const rerun = yield* timAt(...args, "--json")
-      assert.strictEqual(rerun.code, 2, rerun.stderr)
-      const summary = json(rerun).summary
-      assert.deepStrictEqual([summary.skippedChunks, summary.skippedItems, summary.total], [2, 3, 3])
-      const rows = fs.readFileSync(failures, "utf8").trim().split("\n")
-      assert.deepStrictEqual(rows.slice(1).map((r) => r.split(",").slice(0, 3).join(",")), ["jr_b,jr_ghost,30003"])
-      // Done: a third run skips everything and writes nothing more.
-      const third = yield* timAt(...args, "--json")
-      assert.strictEqual(third.code, 0)
-      assert.deepStrictEqual([json(third).summary.skippedItems, json(third).summary.total], [6, 0])
-      assert.strictEqual(fs.readFileSync(failures, "utf8").trim().split("\n").length, 2)
-    })
+  it.effect(
+    "after a kill between the failures file and the journal, a resume skips only what was done and keeps one row per failure",
+    () =>
+      Effect.gen(function* () {
+        const { args, failures, journal } = yield* setup("jr")
+        const first = yield* timAt(...args, "--json")
+        assert.strictEqual(first.code, 2)
+        const lines = journalLines(journal)
+        assert.strictEqual(lines.length, 5) // header + 4 chunks: a→b a→c | a→d | b→c b→ghost | b→d
+        // The failing chunk is the third; drop it and what follows, as a kill before journaling would.
+        fs.writeFileSync(journal, `${lines.slice(0, 3).join("\n")}\n`)
+        const rerun = yield* timAt(...args, "--json")
+        assert.strictEqual(rerun.code, 2, rerun.stderr)
+        const summary = json(rerun).summary
+        assert.deepStrictEqual([summary.skippedChunks, summary.skippedItems, summary.total], [2, 3, 3])
+        const rows = fs.readFileSync(failures, "utf8").trim().split("\n")
+        assert.deepStrictEqual(
+          rows.slice(1).map((r) => r.split(",").slice(0, 3).join(",")),
+          ["jr_b,jr_ghost,30003"]
+        )
+        // Done: a third run skips everything and writes nothing more.
+        const third = yield* timAt(...args, "--json")
+        assert.strictEqual(third.code, 0)
+        assert.deepStrictEqual([json(third).summary.skippedItems, json(third).summary.total], [6, 0])
+        assert.strictEqual(fs.readFileSync(failures, "utf8").trim().split("\n").length, 2)
+      })
   )
 
   it.effect("values that apply to every item are checked before anything is sent", () =>

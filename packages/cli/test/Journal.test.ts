@@ -60,7 +60,7 @@ describe("Journal", () => {
       assert.strictEqual(fs.readFileSync(file, "utf8"), `${header}done 1-2#aa 2 0 0\ndone 3-4#bb 2 0 0\n`)
       // A torn header alone: the journal starts over.
       const torn = tmpFile("t")
-      fs.writeFileSync(torn, "tim-journal 2 {\"comm")
+      fs.writeFileSync(torn, 'tim-journal 2 {"comm')
       yield* provide(Journal.open(torn, binding))
       assert.strictEqual(fs.readFileSync(torn, "utf8"), header)
     })

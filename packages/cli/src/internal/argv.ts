@@ -99,7 +99,9 @@ export const parse = (
         return yield* usage(
           spec,
           `unknown command ${JSON.stringify(token)} for ${command(spec)}${
-            suggestion === undefined ? ` (commands: ${names.join(", ")})` : `; did you mean \`${spec.path.join(" ")} ${suggestion}\`?`
+            suggestion === undefined
+              ? ` (commands: ${names.join(", ")})`
+              : `; did you mean \`${spec.path.join(" ")} ${suggestion}\`?`
           }`
         )
       }

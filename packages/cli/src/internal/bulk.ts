@@ -121,7 +121,10 @@ export const runFile = <R>(spec: FileSpec<R>, options: FileOptions) =>
       let journaled = 0
       for (const entry of done.values()) journaled += entry.succeeded + entry.failed
       const failuresFile = Option.isSome(options.failures)
-        ? yield* Failures.open(options.failures.value, journal === undefined || journal.fresh ? undefined : journal.failuresSize)
+        ? yield* Failures.open(
+            options.failures.value,
+            journal === undefined || journal.fresh ? undefined : journal.failuresSize
+          )
         : undefined
       let failuresSize = journal?.failuresSize ?? 0
       const stop = yield* Signals.stopFlag()
@@ -144,10 +147,11 @@ export const runFile = <R>(spec: FileSpec<R>, options: FileOptions) =>
             // Streams pull ahead in batches, so the stop flag is read when a chunk is about to be sent.
             Stream.mapEffect(
               (chunk) =>
-                Effect.suspend(() =>
-                  stop.signal !== undefined
-                    ? Effect.succeed([chunk, undefined] as const)
-                    : Effect.map(spec.process(chunk), (result) => [chunk, result] as const)
+                Effect.suspend(
+                  (): Effect.Effect<readonly [BulkInput.Chunk, ChunkResult | undefined], never, R> =>
+                    stop.signal !== undefined
+                      ? Effect.succeed([chunk, undefined] as const)
+                      : Effect.map(spec.process(chunk), (result) => [chunk, result] as const)
                 ),
               { concurrency: options.concurrency }
             ),

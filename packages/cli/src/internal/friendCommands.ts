@@ -12,7 +12,9 @@ import { withConnection } from "./connection.js"
 import { type ItemsFailed, type Subcommand, UsageError } from "./errors.js"
 import { printValue, table } from "./output.js"
 
-const fromArg = Args.text({ name: "from" }).pipe(Args.withDescription("the account whose relations are read or changed"))
+const fromArg = Args.text({ name: "from" }).pipe(
+  Args.withDescription("the account whose relations are read or changed")
+)
 const toArg = Args.text({ name: "to" }).pipe(Args.withDescription("an account FROM relates to"))
 const flat = ([from, to]: readonly [string, ReadonlyArray<string>]): ReadonlyArray<string> => [from, ...to]
 /** `FROM TO…`: one FROM and at least one TO. */
@@ -207,11 +209,7 @@ const addFields = {
     Options.withDescription("AddSource_Type_ and 1 to 8 letters (default AddSource_Type_Cli)"),
     Options.withDefault("AddSource_Type_Cli")
   ),
-  wording: optionalText(
-    "wording",
-    "TEXT",
-    `the friend request's wording (at most ${Limits.maxAddWordingBytes} bytes)`
-  )
+  wording: optionalText("wording", "TEXT", `the friend request's wording (at most ${Limits.maxAddWordingBytes} bytes)`)
 }
 
 type AddFields = {
@@ -337,10 +335,8 @@ const friendUpdate = Command.make(
     )
 ).pipe(Command.withDescription("change friends' remark and lists: FROM TO… --remark R --group G"))
 
-const friendDelete = Command.make(
-  "delete",
-  { accounts: fromTo, type: direction("both"), ...connection.options },
-  (o) => pairs(o, Effect.void, (f, from, to) => f.remove(from, to, { type: o.type }), named("Deleted"))
+const friendDelete = Command.make("delete", { accounts: fromTo, type: direction("both"), ...connection.options }, (o) =>
+  pairs(o, Effect.void, (f, from, to) => f.remove(from, to, { type: o.type }), named("Deleted"))
 ).pipe(Command.withDescription("delete friends: FROM TO…"))
 
 const friendDeleteAll = Command.make(
@@ -362,7 +358,14 @@ const friendCheck = Command.make(
   "check",
   { accounts: fromToOrFile, type: direction("both"), ...fileOptions, ...connection.options },
   (o) =>
-    bulk("friend check", o, { type: o.type }, Effect.void, (f, from, to) => f.check(from, to, { type: o.type }), identity)
+    bulk(
+      "friend check",
+      o,
+      { type: o.type },
+      Effect.void,
+      (f, from, to) => f.check(from, to, { type: o.type }),
+      identity
+    )
 ).pipe(Command.withDescription("check relations: FROM TO… or --file F (outcome: CheckResult_Type_…)"))
 
 const friendGet = Command.make("get", { from: fromArg, ...connection.options }, (o) =>
@@ -426,10 +429,8 @@ export const friend: Subcommand<"friend"> = Command.make("friend").pipe(
 // blocklist
 // ---------------------------------------------------------------------------------------------------------------
 
-const blocklistAdd = Command.make(
-  "add",
-  { accounts: fromToOrFile, ...fileOptions, ...connection.options },
-  (o) => bulk("blocklist add", o, {}, Effect.void, (f, from, to) => f.block(from, to), identity)
+const blocklistAdd = Command.make("add", { accounts: fromToOrFile, ...fileOptions, ...connection.options }, (o) =>
+  bulk("blocklist add", o, {}, Effect.void, (f, from, to) => f.block(from, to), identity)
 ).pipe(Command.withDescription("block accounts: FROM TO… or --file F"))
 
 const blocklistDelete = Command.make("delete", { accounts: fromTo, ...connection.options }, (o) =>

@@ -140,14 +140,18 @@ const options = (node: Node, m: Modifiers, out: Array<OptionSpec>): void => {
       options(node.right, m, out)
       return
     case "Map":
-      return options(node.options, m, out)
+      options(node.options, m, out)
+      return
     case "WithDefault":
-      return options(node.options, { ...m, optional: true }, out)
+      options(node.options, { ...m, optional: true }, out)
+      return
     case "WithFallback":
-      return options(node.options, { ...m, env: configName(node.effect) ?? m.env }, out)
+      options(node.options, { ...m, env: configName(node.effect) ?? m.env }, out)
+      return
     case "Variadic":
     case "KeyValueMap":
-      return options(node.argumentOption, { ...m, repeated: true }, out)
+      options(node.argumentOption, { ...m, repeated: true }, out)
+      return
     default:
       throw new Error(`tim: unknown option node ${node._tag}`)
   }
@@ -171,14 +175,17 @@ const args = (node: Node, min: number, max: number, out: Array<ArgSpec>): void =
       args(node.right, min, max, out)
       return
     case "Map":
-      return args(node.args, min, max, out)
+      args(node.args, min, max, out)
+      return
     case "WithDefault":
     case "WithFallbackConfig":
-      return args(node.args, 0, max, out)
+      args(node.args, 0, max, out)
+      return
     case "Variadic": {
       const lo = node.min._tag === "Some" ? node.min.value : 0
       const hi = node.max._tag === "Some" ? node.max.value : Number.POSITIVE_INFINITY
-      return args(node.args, lo * min, hi * max, out)
+      args(node.args, lo * min, hi * max, out)
+      return
     }
     default:
       throw new Error(`tim: unknown argument node ${node._tag}`)
