@@ -85,9 +85,7 @@ describe("tim (spawned)", () => {
     const env = { ...cleanEnv(), ...envFor(baseUrl) }
     try {
       const accounts = Array.from({ length: 31 }, (_, i) => `u${i}`)
-      const imported = await Effect.runPromise(
-        inProcess(envFor(baseUrl), "account", "import", ...accounts)
-      )
+      const imported = await Effect.runPromise(inProcess(envFor(baseUrl), "account", "import", ...accounts))
       assert.strictEqual(imported.code, 0, imported.stderr)
       // 3 from-accounts × 30 targets = 90 relations, 9 chunks of 10, one at a time, each ≥ 40 ms.
       const file = path.join(cwd, "friends.csv")
