@@ -348,7 +348,12 @@ export const clientFriendAdd = (deps: ClientDeps) =>
     const record = deps.readJson(request)
     if (typeof record === "string") return badRequest(record)
     if (typeof record.From_Account !== "string") return badRequest("From_Account must be a string")
-    if (!Array.isArray(record.AddFriendItem)) return badRequest("AddFriendItem must be an array")
+    if (
+      !Array.isArray(record.AddFriendItem) ||
+      !record.AddFriendItem.every((item) => typeof item === "object" && item !== null && !Array.isArray(item))
+    ) {
+      return badRequest("AddFriendItem must be an array of objects")
+    }
     if (deps.friendAdd === undefined) return badRequest("friend_add is not served")
     const from = record.From_Account
     const items = record.AddFriendItem as Array<Record<string, unknown>>
