@@ -9,7 +9,7 @@
  */
 import { TimClient } from "@effect-tim/transport"
 import { Context, Effect, Layer } from "effect"
-import { ops } from "./internal/accountOps.js"
+import { ops, singles } from "./internal/accountOps.js"
 import * as Operation from "./internal/operation.js"
 
 /**
@@ -22,7 +22,7 @@ export declare namespace Accounts {
    *
    * @since 0.1.0
    */
-  export type Service = Operation.Methods<typeof ops>
+  export type Service = Operation.Methods<typeof ops, typeof singles>
 }
 
 /**
@@ -50,7 +50,7 @@ export interface Options {
 export const make = (options: Options = {}): Effect.Effect<Accounts.Service, never, TimClient.TimClient> =>
   Effect.map(TimClient.TimClient, (client) =>
     Accounts.of(
-      Operation.methodsOf(ops, {
+      Operation.methodsOf(ops, singles, {
         client,
         spanPrefix: "tim.accounts",
         readConcurrency: Math.max(1, options.concurrency ?? 16),

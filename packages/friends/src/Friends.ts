@@ -28,7 +28,7 @@ import { TimClient, TransportError } from "@effect-tim/transport"
 import { Array as Arr, Chunk, Context, Effect, Either, Layer, Option, Schema, Stream } from "effect"
 import { type DuplicateResult, type InvalidItem, InvalidRequest, type MissingResult } from "./FriendsError.js"
 import * as Batch from "./internal/batch.js"
-import { compact, directionOf, ops, userId } from "./internal/friendOps.js"
+import { compact, directionOf, ops, singles, userId } from "./internal/friendOps.js"
 import { makeWriteLocks } from "./internal/locks.js"
 import * as Operation from "./internal/operation.js"
 
@@ -250,7 +250,7 @@ export declare namespace Friends {
    *
    * @since 0.1.0
    */
-  export interface Service extends Operation.Methods<typeof ops> {
+  export interface Service extends Operation.Methods<typeof ops, typeof singles> {
     /** friend_delete_all: remove every friend (`type` defaults to `"single"`, Tencent's default). */
     readonly removeAll: (
       from: string,
@@ -403,7 +403,12 @@ export const make = (options: Options = {}): Effect.Effect<Friends.Service, neve
     const withWriteLock = makeWriteLocks(Math.max(1, options.concurrency ?? defaultConcurrency))
     const readConcurrency = Math.max(1, options.readConcurrency ?? defaultReadConcurrency)
     const blocklistPageSize = Math.min(Limits.maxBlocked, Math.max(1, options.blocklistPageSize ?? 100))
-    const bulk = Operation.methodsOf(ops, { client, spanPrefix: "tim.friends", readConcurrency, withWriteLock })
+    const bulk = Operation.methodsOf(ops, singles, {
+      client,
+      spanPrefix: "tim.friends",
+      readConcurrency,
+      withWriteLock
+    })
 
     const traced =
       (name: string, from: string, items: number) =>

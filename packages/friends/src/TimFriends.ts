@@ -27,8 +27,8 @@ import {
 import * as AccountsModule from "./Accounts.js"
 import * as Friends from "./Friends.js"
 import { InvalidRequest } from "./FriendsError.js"
-import { ops as accountOps } from "./internal/accountOps.js"
-import { ops as friendOps } from "./internal/friendOps.js"
+import { ops as accountOps, singles as accountSingles } from "./internal/accountOps.js"
+import { ops as friendOps, singles as friendSingles } from "./internal/friendOps.js"
 import type * as Operation from "./internal/operation.js"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -263,11 +263,11 @@ const noRedirects = (http: Layer.Layer<HttpClient.HttpClient>): Layer.Layer<Http
 
 const manualRedirect: RequestInit = { redirect: "manual" }
 
-/** Every method derived from operations: its name and whether it is a bulk form or a single-target one. */
-const derivedOf = (ops: Record<string, { readonly single: boolean }>): ReadonlyArray<readonly [string, boolean]> =>
-  Object.entries(ops).flatMap(([name, op]) =>
-    op.single ? [[name, true] as const, [`${name}One`, false] as const] : [[name, true] as const]
-  )
+/** Every method derived from operations: its name and whether it is a bulk form (or a single-target one). */
+const derivedOf = (ops: object, singles: object): ReadonlyArray<readonly [string, boolean]> => [
+  ...Object.keys(ops).map((name) => [name, true] as const),
+  ...Object.keys(singles).map((name) => [name, false] as const)
+]
 
 /**
  * The relationship-chain API as Promises. Every method mirrors the `Friends` service's (same arguments, same
@@ -282,7 +282,7 @@ const derivedOf = (ops: Record<string, { readonly single: boolean }>): ReadonlyA
  *
  * @since 0.1.0
  */
-export interface TimFriends extends TimFriends.Promised<Operation.Methods<typeof friendOps>> {}
+export interface TimFriends extends TimFriends.Promised<Operation.Methods<typeof friendOps, typeof friendSingles>> {}
 
 /**
  * @since 0.1.0
@@ -329,11 +329,11 @@ export class TimFriends {
         AccountsModule.layer({ concurrency: options.readConcurrency })
       ).pipe(Layer.provideMerge(client))
     )
-    for (const [name, bulk] of derivedOf(friendOps)) {
+    for (const [name, bulk] of derivedOf(friendOps, friendSingles)) {
       ;(this as unknown as Record<string, unknown>)[name] = this.#derived(Friends.Friends, name, bulk)
     }
     const accounts: Record<string, unknown> = {}
-    for (const [name, bulk] of derivedOf(accountOps))
+    for (const [name, bulk] of derivedOf(accountOps, accountSingles))
       accounts[name] = this.#derived(AccountsModule.Accounts, name, bulk)
     this.accounts = accounts as unknown as TimFriends.Accounts
     // Builds the layers now (they are synchronous unless a custom HTTP client's is not), so invalid options throw

@@ -27,7 +27,6 @@ const admin = <A extends Api.Any>(api: A) => ({
   api,
   owned: false as const,
   chunkSize: Limits.maxAccountItems,
-  single: true as const,
   // An item's own code: the API's documented codes, a public code or an unknown one.
   itemError: Operation.codes(api) as (
     r: Batch.RawResult
@@ -120,3 +119,17 @@ export const ops = {
     }
   })
 }
+
+/** The single-account forms: the one outcome's value, or the account's typed error in the error channel. */
+export const singles = {
+  /** multiaccount_import of one account. */
+  importOne: "import",
+  /** account_check of one account: `Imported` or `NotImported`. */
+  checkOne: "check",
+  /** account_delete of one account. */
+  removeOne: "remove",
+  /** portrait_set of one account's AllowType. */
+  setAllowTypeOne: "setAllowType",
+  /** portrait_get of one account's AllowType (`undefined` when never set). */
+  getAllowTypeOne: "getAllowType"
+} as const

@@ -88,7 +88,6 @@ export const ops = {
   add: Operation.make({
     ...sns(FriendAdd.api),
     write: true,
-    single: true,
     context: (options: AddOptions = {}) => Either.right(options),
     prepare: (input: string | AddTarget, target, options): FriendAdd.Item | InvalidItem => {
       const addSource = options.addSource ?? defaultAddSource
@@ -129,7 +128,6 @@ export const ops = {
   import: Operation.make({
     ...sns(FriendImport.api),
     write: true,
-    single: false,
     context: Operation.noArgs,
     prepare: (raw: ImportItem, target) => {
       const input = objectOf<ImportItem>(raw)
@@ -156,7 +154,6 @@ export const ops = {
   update: Operation.make({
     ...sns(FriendUpdate.api),
     write: true,
-    single: true,
     context: Operation.noArgs,
     prepare: (raw: UpdateItem, target) => {
       const input = objectOf<UpdateItem>(raw)
@@ -177,7 +174,6 @@ export const ops = {
   remove: Operation.make({
     ...sns(FriendDelete.api),
     write: true,
-    single: true,
     context: (...[options]: TypeOption) => typeOf(options),
     prepare: (input: string, target) => userId(input, target),
     request: (fromAccount, toAccounts, type) => ({
@@ -193,7 +189,6 @@ export const ops = {
   check: Operation.make({
     ...sns(FriendCheck.api),
     write: false,
-    single: true,
     context: (...[options]: TypeOption) => typeOf(options),
     prepare: (input: string, target) => userId(input, target),
     request: (fromAccount, toAccounts, type) => ({
@@ -210,7 +205,6 @@ export const ops = {
     ...sns(FriendGetList.api),
     write: false,
     chunkSize: Limits.maxFriendGetListAccounts,
-    single: false,
     context: (tags: ReadonlyArray<string>) =>
       Array.isArray(tags)
         ? Either.map(checkTags({ tags }), (checked) => checked.tags)
@@ -226,7 +220,6 @@ export const ops = {
   block: Operation.make({
     ...sns(BlocklistAdd.api),
     write: true,
-    single: true,
     context: Operation.noArgs,
     prepare: (input: string, target) => userId(input, target),
     request: (fromAccount, toAccounts) => ({ fromAccount, toAccounts }),
@@ -243,7 +236,6 @@ export const ops = {
   unblock: Operation.make({
     ...sns(BlocklistDelete.api),
     write: true,
-    single: true,
     context: Operation.noArgs,
     prepare: (input: string, target) => userId(input, target),
     request: (fromAccount, toAccounts) => ({ fromAccount, toAccounts }),
@@ -255,7 +247,6 @@ export const ops = {
   checkBlocked: Operation.make({
     ...sns(BlocklistCheck.api),
     write: false,
-    single: true,
     context: (...[options]: TypeOption) => typeOf(options),
     prepare: (input: string, target) => userId(input, target),
     request: (fromAccount, toAccounts, type) => ({
@@ -272,3 +263,21 @@ export const ops = {
     succeed: (r): Enums.BlockRelation | typeof Batch.notOk => (r.resultCode === 0 ? r.relation : Batch.notOk)
   })
 }
+
+/** The single-target forms: the one outcome's value, or its typed error in the error channel. */
+export const singles = {
+  /** friend_add for one target: its result, or its error (e.g. `BlockedByTarget`) in the error channel. */
+  addOne: "add",
+  /** friend_update for one friend. */
+  updateOne: "update",
+  /** friend_delete for one friend. */
+  removeOne: "remove",
+  /** friend_check for one account. */
+  checkOne: "check",
+  /** black_list_add for one account. */
+  blockOne: "block",
+  /** black_list_delete for one account. */
+  unblockOne: "unblock",
+  /** black_list_check for one account. */
+  checkBlockedOne: "checkBlocked"
+} as const

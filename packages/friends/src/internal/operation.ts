@@ -23,7 +23,6 @@ export interface Refusal {
 export interface Operation<
   A extends Api.Any,
   Owned extends boolean,
-  Single extends boolean,
   In,
   Args extends ReadonlyArray<unknown>,
   Ctx,
@@ -41,8 +40,6 @@ export interface Operation<
   readonly write: boolean
   /** Items per request. */
   readonly chunkSize: number
-  /** Whether the service has the single-target form (`<name>One`). */
-  readonly single: Single
   /** The trailing arguments, checked once before anything is sent (a refusal fails the call with `InvalidRequest`). */
   readonly context: (...args: Args) => Either.Either<Ctx, Refusal>
   /**
@@ -61,7 +58,7 @@ export interface Operation<
 }
 
 /** Any operation. */
-export type Any = Operation<Api.Any, boolean, boolean, any, any, any, any, any, any, any>
+export type Any = Operation<Api.Any, boolean, any, any, any, any, any, any, any>
 
 /** The item error of `api`'s result items: its documented code, a public code or an unknown one. */
 export const codes = <A extends Api.Any>(api: A): ((r: Batch.RawResult) => ItemError<A>) => {
@@ -77,7 +74,6 @@ export const okVoid = (r: Batch.RawResult): undefined | typeof Batch.notOk =>
 export const make = <
   A extends Api.Any,
   Owned extends boolean,
-  Single extends boolean,
   In,
   Args extends ReadonlyArray<unknown>,
   Ctx,
@@ -86,8 +82,8 @@ export const make = <
   V,
   E
 >(
-  operation: Operation<A, Owned, Single, In, Args, Ctx, Item, R, V, E>
-): Operation<A, Owned, Single, In, Args, Ctx, Item, R, V, E> => operation
+  operation: Operation<A, Owned, In, Args, Ctx, Item, R, V, E>
+): Operation<A, Owned, In, Args, Ctx, Item, R, V, E> => operation
 
 /** An operation without trailing arguments. */
 export const noArgs = (): Either.Either<undefined, Refusal> => Either.right(undefined)
@@ -96,7 +92,6 @@ type Parts<Op> =
   Op extends Operation<
     infer A,
     infer Owned,
-    infer _Single,
     infer In,
     infer Args,
     infer _Ctx,
@@ -140,10 +135,13 @@ export type One<Op> = Parts<Op>["Owned"] extends true
       ...args: Parts<Op>["Args"]
     ) => Effect.Effect<Parts<Op>["V"], OutcomeError<Op> | InvalidRequest>
 
-/** The methods derived from a record of operations: `name` for each, and `nameOne` for those marked `single`. */
-export type Methods<Ops extends Record<string, Any>> = { readonly [K in keyof Ops]: Bulk<Ops[K]> } & {
-  readonly [K in keyof Ops as Ops[K]["single"] extends true ? `${K & string}One` : never]: One<Ops[K]>
-}
+/**
+ * The methods derived from a record of operations (`name` for each) and a record of single-target forms (each
+ * `nameOne` naming its operation). Both are mapped from their records, so each method keeps its entry's comment.
+ */
+export type Methods<Ops extends Record<string, Any>, Singles extends Record<string, keyof Ops>> = {
+  readonly [K in keyof Ops]: Bulk<Ops[K]>
+} & { readonly [K in keyof Singles]: One<Ops[Singles[K]]> }
 
 /** What derived methods run with. */
 export interface Env {
@@ -212,21 +210,27 @@ const oneOf =
   (input: unknown): Effect.Effect<X, EX | ER> =>
     Effect.flatMap(bulk([input]), (result) => result.items[0]!.result)
 
-/** The methods of a record of operations (see {@link Methods}), running with `env`. */
-export const methodsOf = <Ops extends Record<string, Any>>(ops: Ops, env: Env): Methods<Ops> => {
+/** The methods of a record of operations and their single-target forms (see {@link Methods}), running with `env`. */
+export const methodsOf = <Ops extends Record<string, Any>, Singles extends Record<string, keyof Ops>>(
+  ops: Ops,
+  singles: Singles,
+  env: Env
+): Methods<Ops, Singles> => {
   const methods: Record<string, unknown> = {}
+  const runs = new Map<string, ReturnType<typeof bulkOf>>()
   for (const [name, op] of Object.entries(ops)) {
     const run = bulkOf(name, op, env)
-    const bulk = op.owned
+    runs.set(name, run)
+    methods[name] = op.owned
       ? (from: string, inputs: ReadonlyArray<unknown>, ...args: ReadonlyArray<unknown>) => run(from, inputs, args)
       : (inputs: ReadonlyArray<unknown>, ...args: ReadonlyArray<unknown>) => run(undefined, inputs, args)
-    methods[name] = bulk
-    if (op.single) {
-      methods[`${name}One`] = op.owned
-        ? (from: string, input: unknown, ...args: ReadonlyArray<unknown>) =>
-            oneOf((inputs) => run(from, inputs, args))(input)
-        : (input: unknown, ...args: ReadonlyArray<unknown>) => oneOf((inputs) => run(undefined, inputs, args))(input)
-    }
   }
-  return methods as Methods<Ops>
+  for (const [oneName, name] of Object.entries(singles)) {
+    const run = runs.get(name as string)!
+    methods[oneName] = ops[name]!.owned
+      ? (from: string, input: unknown, ...args: ReadonlyArray<unknown>) =>
+          oneOf((inputs) => run(from, inputs, args))(input)
+      : (input: unknown, ...args: ReadonlyArray<unknown>) => oneOf((inputs) => run(undefined, inputs, args))(input)
+  }
+  return methods as Methods<Ops, Singles>
 }
