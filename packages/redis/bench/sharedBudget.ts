@@ -88,7 +88,7 @@ export const main = (limit: number, seconds: number) =>
         )
 
         console.log("\n1. processes, each with the full limit, one Redis")
-        console.log("processes  calls  share of limit  60007  round trips/call")
+        console.log("processes  calls  share of limit  60007  round trips/call  switches to fallback")
         for (const count of [1, 2, 4]) {
           yield* emulator.resetStats
           const before = yield* roundTrips(redis.url)
@@ -106,7 +106,7 @@ export const main = (limit: number, seconds: number) =>
           const calls = Object.values(answers).reduce((a, b) => a + b, 0)
           const inWindow = results.flatMap((r) => r.done).filter((t) => t >= 0 && t <= seconds * 1000).length
           console.log(
-            `${String(count).padStart(9)}  ${String(inWindow).padStart(5)}  ${((inWindow / (limit * seconds)) * 100).toFixed(1).padStart(13)}%  ${String(answers["60007"] ?? 0).padStart(5)}  ${(trips / calls).toFixed(2).padStart(17)}`
+            `${String(count).padStart(9)}  ${String(inWindow).padStart(5)}  ${((inWindow / (limit * seconds)) * 100).toFixed(1).padStart(13)}%  ${String(answers["60007"] ?? 0).padStart(5)}  ${(trips / calls).toFixed(2).padStart(17)}  ${String(results.reduce((n, r) => n + r.fallbacks, 0)).padStart(20)}`
           )
         }
 
