@@ -80,7 +80,8 @@ const resolveTarget = async (path: string): Promise<string> => {
       link = await fs.readlink(current)
     } catch (error) {
       const code = errnoCode(error)
-      if (code === "EINVAL" || code === "ENOENT") return current // not a symlink, or nothing there yet
+      // Not a symlink, or nothing there yet (ENOTDIR: a parent is a file; writing will say so).
+      if (code === "EINVAL" || code === "ENOENT" || code === "ENOTDIR") return current
       throw error
     }
     current = nodePath.resolve(nodePath.dirname(current), link)
@@ -183,7 +184,12 @@ export const open = (path: string, options: OpenOptions): Effect.Effect<Store, E
     const state = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: async () => {
-          await fs.mkdir(dir, { recursive: true })
+          await fs.mkdir(dir, { recursive: true }).catch((error) => {
+            // mkdir says EEXIST when the directory's path is a file.
+            throw errnoCode(error) === "EEXIST"
+              ? Object.assign(new Error("not a directory"), { code: "ENOTDIR" })
+              : error
+          })
           const started = Date.now()
           let said = false
           for (;;) {
@@ -200,7 +206,11 @@ export const open = (path: string, options: OpenOptions): Effect.Effect<Store, E
         },
         catch: (error) =>
           writeError(
-            `cannot write next to the state file ${path} (${errnoCode(error)}): make ${dir} writable or pick another file`
+            `cannot write next to the state file ${path} (${errnoCode(error)}): ${
+              errnoCode(error) === "ENOTDIR"
+                ? `${dir} or one of its parents is not a directory`
+                : `make ${dir} writable`
+            }, or pick another file`
           )
       }).pipe(
         Effect.flatMap((holder) =>
