@@ -18,13 +18,14 @@ import {
   Exit,
   Fiber,
   Option,
-  ParseResult,
+  type ParseResult,
   type Redacted,
   Runtime,
   Schema,
   Stream
 } from "effect"
 import { type CallbackError, Malformed, Replayed, TooLarge } from "./CallbackError.js"
+import { describe } from "./internal/describe.js"
 import * as Signature from "./Signature.js"
 
 /**
@@ -356,12 +357,24 @@ export const makeReceiver = <E, R>(handlers: Handlers<E, R>, options: Options): 
       if (Either.isLeft(decoded)) {
         return yield* refused(
           new Malformed({
-            detail: `the ${command} body does not match its schema: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left).slice(0, 500)}`
+            detail: `the ${command} body does not match its schema: ${describe(decoded.left)}`
           })
         )
       }
       return yield* table[command](decoded.right, context)
-    }).pipe(Effect.withSpan("tim.callback", { kind: "server" }))
+    }).pipe(
+      // A defect (a decision function or onUnknown that throws) still gets Tencent's envelope, in every adapter.
+      Effect.catchAllDefect((defect) =>
+        Effect.as(
+          Effect.zipRight(
+            Effect.annotateCurrentSpan("tim.callback.outcome", "defect"),
+            Effect.logError("callback: internal error", Cause.die(defect))
+          ),
+          failedAnswer("internal error in the callback receiver")
+        )
+      ),
+      Effect.withSpan("tim.callback", { kind: "server" })
+    )
 
   return { handle, maxBodyBytes }
 }

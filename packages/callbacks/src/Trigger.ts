@@ -5,7 +5,8 @@
  * @since 0.1.0
  */
 import { Callback } from "@effect-tim/schema"
-import { Clock, Duration, Effect, Either, ParseResult, type Redacted, Schema } from "effect"
+import { Clock, Duration, Effect, Either, type Redacted, Schema } from "effect"
+import { describe } from "./internal/describe.js"
 import * as Signature from "./Signature.js"
 
 /**
@@ -67,13 +68,11 @@ const answerProblem = (command: Callback.Command, body: Readonly<Record<string, 
   }
   if (!Callback.beforeCommands.includes(command)) {
     const decoded = Schema.decodeUnknownEither(Callback.Answer)(json)
-    return Either.isLeft(decoded)
-      ? `the answer is not Tencent's envelope: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
-      : undefined
+    return Either.isLeft(decoded) ? `the answer is not Tencent's envelope: ${describe(decoded.left)}` : undefined
   }
   const decoded = Schema.decodeUnknownEither(Callback.DecisionAnswer)(json)
   if (Either.isLeft(decoded)) {
-    return `the answer is not a before-callback answer: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
+    return `the answer is not a before-callback answer: ${describe(decoded.left)}`
   }
   const answer = decoded.right
   // A failed answer is valid: Tencent then lets the action go ahead.

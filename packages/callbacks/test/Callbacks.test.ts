@@ -6,7 +6,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Callback } from "@effect-tim/schema"
 import { Effect, Either, FastCheck, Layer, ManagedRuntime, Redacted, Schema } from "effect"
-import { Callbacks, Samples, Signature } from "../src/index.js"
+import { Callbacks, Samples, Signature, Trigger } from "../src/index.js"
 
 const samples = Samples.requests
 const answers = Samples.answers
@@ -167,9 +167,10 @@ const post = async (
 
 const handlers = (log: Array<string>): Callbacks.Handlers<string> => ({
   onPrevFriendAdd: (event) =>
-    Effect.succeed((to: string) =>
-      to === "id2" ? Callbacks.refuse(`no friends for ${event.fromAccount}`, 38001) : Callbacks.allow
-    ),
+    Effect.succeed((to: string) => {
+      if (to === "boom") throw new Error("a bug in the app's decision")
+      return to === "id2" ? Callbacks.refuse(`no friends for ${event.fromAccount}`, 38001) : Callbacks.allow
+    }),
   onPrevFriendResponse: (event) =>
     event.fromAccount === "slow" ? Effect.never : Effect.succeed(Callbacks.refuse("closed", 12)),
   onFriendAdd: (event) => Effect.sync(() => void log.push(`add ${event.pairs.length}`)),
@@ -271,9 +272,20 @@ const suite = (name: string, start: (log: Array<string>) => Promise<{ url: strin
             "Malformed"
           )
           assert.strictEqual(
-            await info(post(url, "Sns.CallbackFriendAdd", sample, { raw: "x".repeat(5000) })),
+            await info(post(url, "Sns.CallbackFriendAdd", sample, { raw: "x".repeat(70000) })),
             "TooLarge"
           )
+          // Hostile or buggy: a body nested too deeply to describe, a decision that throws. Tencent's envelope.
+          const deep = `{"CallbackCommand":"Sns.CallbackFriendAdd","PairList":${"[".repeat(20000)}${"]".repeat(20000)}}`
+          assert.strictEqual(await info(post(url, "Sns.CallbackFriendAdd", sample, { raw: deep })), "Malformed")
+          const boom = await post(url, "Sns.CallbackPrevFriendAdd", {
+            ...samples["Sns.CallbackPrevFriendAdd"],
+            FriendItem: [{ To_Account: "boom" }]
+          })
+          assert.deepStrictEqual(boom, {
+            status: 200,
+            json: { ActionStatus: "FAIL", ErrorCode: 1, ErrorInfo: "internal error in the callback receiver" }
+          })
           assert.strictEqual(log.length, 4)
         } finally {
           await close()
@@ -283,7 +295,7 @@ const suite = (name: string, start: (log: Array<string>) => Promise<{ url: strin
   })
 
 suite("toNodeHandler on node:http", async (log) => {
-  const server: Server = createServer(Callbacks.toNodeHandler(handlers(log), { ...options, maxBodyBytes: 4096 }))
+  const server: Server = createServer(Callbacks.toNodeHandler(handlers(log), { ...options, maxBodyBytes: 65536 }))
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const { port } = server.address() as AddressInfo
   return {
@@ -294,7 +306,7 @@ suite("toNodeHandler on node:http", async (log) => {
 
 suite("toHttpApp in an HttpRouter", async (log) => {
   const app = HttpRouter.empty.pipe(
-    HttpRouter.post("/tim/callback", Callbacks.toHttpApp(handlers(log), { ...options, maxBodyBytes: 4096 }))
+    HttpRouter.post("/tim/callback", Callbacks.toHttpApp(handlers(log), { ...options, maxBodyBytes: 65536 }))
   )
   const layer = HttpServer.serve(app).pipe(
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
@@ -302,4 +314,32 @@ suite("toHttpApp in an HttpRouter", async (log) => {
   const managed = ManagedRuntime.make(layer)
   const address = await managed.runPromise(HttpServer.addressFormattedWith((s) => Effect.succeed(s)))
   return { url: `${address}/tim/callback`, close: () => managed.dispose() }
+})
+
+describe("Trigger.send", () => {
+  it.live("an answer nested too deeply to describe is judged invalid, not a crash", () =>
+    Effect.gen(function* () {
+      const server = yield* Effect.acquireRelease(
+        Effect.promise(async () => {
+          const s: Server = createServer((req, res) => {
+            req.resume()
+            res.writeHead(200, { "content-type": "application/json" })
+            res.end(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":${"[".repeat(30000)}${"]".repeat(30000)}}`)
+          })
+          await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve))
+          return s
+        }),
+        (s) => Effect.promise(() => new Promise<void>((resolve) => s.close(() => resolve())))
+      )
+      const result = yield* Trigger.send({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`,
+        command: "Sns.CallbackFriendAdd",
+        body: samples["Sns.CallbackFriendAdd"],
+        sdkAppId,
+        token
+      })
+      assert.strictEqual(result.status, 200)
+      assert.strictEqual(result.problem, "the answer is not Tencent's envelope: a value too deeply nested to describe")
+    }).pipe(Effect.scoped)
+  )
 })
