@@ -69,7 +69,11 @@ describe("tim --redis", () => {
         assert.strictEqual(a.code, 0, a.stderr)
         assert.strictEqual(b.code, 0, b.stderr)
         const stats = yield* emulator.stats
-        assert.deepStrictEqual(stats.apis["v4/sns/friend_check"]?.answers, { "0": 2 * ACCOUNTS }, `no 60007\n${a.stderr}\n${b.stderr}`)
+        assert.deepStrictEqual(
+          stats.apis["v4/sns/friend_check"]?.answers,
+          { "0": 2 * ACCOUNTS },
+          `no 60007\n${a.stderr}\n${b.stderr}`
+        )
         let busiest = 0
         for (const [t0, c0] of samples) {
           for (const [t1, c1] of samples) if (t1 > t0 && t1 - t0 <= 1000) busiest = Math.max(busiest, c1 - c0)
