@@ -260,6 +260,8 @@ const renamedStruct = (
   const sourceCodecs = propertyCodecs(source, isDecoding)
   const targetCodecs = propertyCodecs(target, isDecoding)
   if (sourceCodecs === undefined || targetCodecs === undefined) return null
+  const direct = directStruct(source, target, kept, froms, tos, fs, sourceCodecs, targetCodecs)
+  if (direct !== null) return direct
   type Step = (a: Array<unknown>, b: Array<unknown>) => void
   // The source side: `a[i]` holds the decoded value of source key i, or Absent when the key is absent.
   const sourceKeys = source.propertySignatures.map((ps) => ps.name as string)
@@ -349,6 +351,103 @@ const renamedStruct = (
       const v = checked.has(j) ? x : targetCodecs[j]!(x)
       if (v === Fallback) return Fallback
       out[targetKeys[j]!] = v
+    }
+    return out
+  }
+}
+
+/** One target field of {@link directStruct}: where it comes from and how it is checked. */
+interface FieldOp {
+  readonly sourceKey: string
+  readonly sourceOptional: boolean
+  readonly sourceCodec: Fast
+  /** The key transformation, `undefined` for a plain rename (identity). */
+  readonly f: ((o: Option.Option<unknown>) => Option.Option<unknown>) | undefined
+  /** The target codec, `undefined` when the source codec already checked the very same type. */
+  readonly targetCodec: Fast | undefined
+  readonly targetKey: string
+  readonly targetOptional: boolean
+}
+
+/**
+ * The common case of {@link renamedStruct} in one loop over the target fields, without intermediate arrays: every
+ * source key feeds exactly one target key (kept, or renamed by one transformation). Each field is read, checked by
+ * the source codec, transformed, checked by the target codec when that is not the same check again, and written;
+ * the first `Fallback` ends it (the full parser then decides, so the order of the checks does not matter).
+ * `null` when the struct is not of that kind.
+ */
+const directStruct = (
+  source: AST.TypeLiteral,
+  target: AST.TypeLiteral,
+  kept: ReadonlyArray<PropertyKey>,
+  froms: ReadonlyArray<PropertyKey>,
+  tos: ReadonlyArray<PropertyKey>,
+  fs: ReadonlyArray<(o: Option.Option<unknown>) => Option.Option<unknown>>,
+  sourceCodecs: ReadonlyArray<Fast>,
+  targetCodecs: ReadonlyArray<Fast>
+): Fast | null => {
+  const sourceIndex = new Map<PropertyKey, number>(source.propertySignatures.map((ps, i) => [ps.name, i]))
+  const origin = new Map<PropertyKey, { readonly i: number; readonly f: FieldOp["f"] }>()
+  const used = new Set<number>()
+  const claim = (to: PropertyKey, i: number | undefined, f: FieldOp["f"]): boolean => {
+    if (i === undefined || origin.has(to) || used.has(i)) return false
+    origin.set(to, { i, f })
+    used.add(i)
+    return true
+  }
+  for (const name of kept) if (!claim(name, sourceIndex.get(name), undefined)) return null
+  for (let k = 0; k < froms.length; k++) {
+    if (!claim(tos[k]!, sourceIndex.get(froms[k]!), fs[k] === identity ? undefined : fs[k])) return null
+  }
+  if (used.size !== source.propertySignatures.length) return null
+  const ops: Array<FieldOp> = []
+  for (const optional of [false, true]) {
+    for (let j = 0; j < target.propertySignatures.length; j++) {
+      const ps = target.propertySignatures[j]!
+      if (ps.isOptional !== optional) continue
+      const from = origin.get(ps.name)
+      if (from === undefined) return null
+      const sps = source.propertySignatures[from.i]!
+      const same = from.f === undefined && sps.type === ps.type && AST.typeAST(ps.type) === ps.type
+      ops.push({
+        sourceKey: sps.name as string,
+        sourceOptional: sps.isOptional,
+        sourceCodec: sourceCodecs[from.i]!,
+        f: from.f,
+        targetCodec: same ? undefined : targetCodecs[j]!,
+        targetKey: ps.name as string,
+        targetOptional: ps.isOptional
+      })
+    }
+  }
+  return (u) => {
+    if (typeof u !== "object" || u === null || Array.isArray(u)) return Fallback
+    const record = u as Record<string, unknown>
+    const out: Record<string, unknown> = {}
+    for (let n = 0; n < ops.length; n++) {
+      const op = ops[n]!
+      let x = record[op.sourceKey]
+      let present = x !== undefined || has.call(record, op.sourceKey)
+      if (present) {
+        x = op.sourceCodec(x)
+        if (x === Fallback) return Fallback
+      } else if (!op.sourceOptional) {
+        return Fallback
+      }
+      if (op.f !== undefined) {
+        const o = op.f(present ? Option.some(x) : Option.none())
+        present = o._tag === "Some"
+        if (present) x = (o as Option.Some<unknown>).value
+      }
+      if (!present) {
+        if (op.targetOptional) continue
+        return Fallback
+      }
+      if (op.targetCodec !== undefined) {
+        x = op.targetCodec(x)
+        if (x === Fallback) return Fallback
+      }
+      out[op.targetKey] = x
     }
     return out
   }
