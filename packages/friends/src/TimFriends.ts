@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { type Api, GroupAdd, GroupDelete, GroupGet } from "@effect-tim/schema"
 import { type Region, TimClient } from "@effect-tim/transport"
 import {
@@ -252,17 +252,6 @@ export declare namespace TimFriends {
 /** The services a `TimFriends` runs on. */
 type Services = Friends.Friends | AccountsModule.Accounts | TimClient.TimClient
 
-/** Wraps an HTTP client so that a fetch-based one never follows a redirect (a 3xx is an answer, never a hop). */
-const noRedirects = (http: Layer.Layer<HttpClient.HttpClient>): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.effect(
-    HttpClient.HttpClient,
-    Effect.map(HttpClient.HttpClient, (client) =>
-      HttpClient.transformResponse(client, Effect.provideService(FetchHttpClient.RequestInit, manualRedirect))
-    )
-  ).pipe(Layer.provide(http))
-
-const manualRedirect: RequestInit = { redirect: "manual" }
-
 /** Every method derived from operations: its name and whether it is a bulk form (or a single-target one). */
 const derivedOf = (ops: object, singles: object): ReadonlyArray<readonly [string, boolean]> => [
   ...Object.keys(ops).map((name) => [name, true] as const),
@@ -318,7 +307,10 @@ export class TimFriends {
       retry: options.retry,
       rateLimit: options.rateLimit,
       timeout: options.timeout
-    }).pipe(Layer.provide(noRedirects(options.httpClient ?? FetchHttpClient.layer)))
+    }).pipe(
+      // TimClient runs every exchange with `redirect: "manual"`: fetch never follows a 3xx (test/Hostile.test.ts).
+      Layer.provide(options.httpClient ?? FetchHttpClient.layer)
+    )
     this.#runtime = ManagedRuntime.make(
       Layer.mergeAll(
         Friends.layer({
