@@ -111,6 +111,32 @@ describe("tim callback trigger", () => {
 
 describe("tim callback listen and tim emulator --callback-url (real processes)", () => {
   it.scopedLive(
+    "control characters a sender puts in an account ID are printed escaped, on one line",
+    () =>
+      Effect.gen(function* () {
+        const listen = yield* start(["callback", "listen", "--port", "0"], env)
+        const url = (yield* lineMatching(listen.lines, /^listening on /)).replace("listening on ", "")
+        const query = `SdkAppid=${sdkAppId}&CallbackCommand=Sns.CallbackFriendAdd&contenttype=json`
+        const body = {
+          CallbackCommand: "Sns.CallbackFriendAdd",
+          PairList: [{ From_Account: "evil\u001b[2K\rforged\nline", To_Account: "b", Initiator_Account: "b" }],
+          ClientCmd: "friend_add",
+          Admin_Account: "",
+          ForceFlag: 0,
+          EventTime: 1
+        }
+        const answer = yield* Effect.promise(() =>
+          fetch(`${url}?${query}`, { method: "POST", body: JSON.stringify(body) }).then((r) => r.json())
+        )
+        assert.strictEqual((answer as { ErrorCode: number }).ErrorCode, 0)
+        const line = yield* lineMatching(listen.lines, /Sns\.CallbackFriendAdd /)
+        assert.match(line, /Sns\.CallbackFriendAdd evil\\u001b\[2K\\u000dforged\\u000aline>b$/)
+        assert.isFalse(listen.lines.some((l) => l.startsWith("line")))
+      }),
+    60_000
+  )
+
+  it.scopedLive(
     "the emulator's callbacks reach the listener, one line per event; refusals are printed",
     () =>
       Effect.gen(function* () {

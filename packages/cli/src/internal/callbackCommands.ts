@@ -32,6 +32,14 @@ const sdkAppId = Options.integer("sdkappid").pipe(
   Options.withDefault(embedded.sdkAppId)
 )
 
+/**
+ * A line as `listen` prints it: control characters (ESC, CR, LF, …) that a sender put in an account ID are shown
+ * escaped, so an unverified sender cannot rewrite the terminal or forge lines.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to escape
+const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+const printable = (text: string) => text.replace(control, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+
 /** Exit code 1, `tim: message` on stderr. */
 const usage = (message: string) => Effect.fail(new UsageError({ message }))
 
@@ -108,7 +116,7 @@ const listen = Command.make(
         }
         const { Callbacks } = yield* callbacksModule
         const runtime = yield* Effect.runtime<never>()
-        const say = (text: string) => Console.log(`${new Date().toISOString()} ${text}`)
+        const say = (text: string) => Console.log(`${new Date().toISOString()} ${printable(text)}`)
         const handler = Callbacks.toNodeHandler(
           {
             onPrevFriendAdd: (e) =>
