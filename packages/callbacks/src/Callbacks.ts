@@ -19,7 +19,7 @@ import {
   Fiber,
   Option,
   type ParseResult,
-  type Redacted,
+  Redacted,
   Runtime,
   Schema,
   Stream
@@ -108,7 +108,7 @@ export interface Handlers<E = never, R = never> {
 export interface Options {
   /** The app's SDKAppID: a request for another app is refused (`WrongApp`). */
   readonly sdkAppId: number
-  /** The callback token; when set, every request must be signed with it. */
+  /** The callback token; when set, every request must be signed with it. An empty token is refused (it would let anyone sign). */
   readonly token?: Redacted.Redacted<string> | undefined
   /** Seconds either side of now a signed `RequestTime` may be (default 60). */
   readonly windowSeconds?: number | undefined
@@ -224,6 +224,10 @@ export interface Receiver<R> {
  * @since 0.1.0
  */
 export const makeReceiver = <E, R>(handlers: Handlers<E, R>, options: Options): Receiver<R> => {
+  // An empty variable (TIM_CALLBACK_TOKEN="") would make every signature trivially forgeable while looking checked.
+  if (options.token !== undefined && Redacted.value(options.token).length === 0) {
+    throw new Error("the callback token must not be empty (leave it out to accept unsigned callbacks)")
+  }
   const deadline = Duration.decode(options.deadline ?? defaultDeadline)
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes
   const windowSeconds = options.windowSeconds ?? Signature.defaultWindowSeconds

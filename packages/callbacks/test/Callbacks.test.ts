@@ -128,6 +128,10 @@ describe("Signature.verify", () => {
 })
 
 describe("makeReceiver", () => {
+  it("refuses an empty token, which would let anyone sign", () => {
+    assert.throws(() => Callbacks.makeReceiver({}, { sdkAppId, token: Redacted.make("") }), /must not be empty/)
+  })
+
   it.effect("runs each callback in a tim.callback span carrying its command", () =>
     Effect.gen(function* () {
       const seen: Array<unknown> = []

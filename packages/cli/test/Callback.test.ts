@@ -99,6 +99,9 @@ describe("tim callback trigger", () => {
         (yield* tim(env, "callback", "trigger", "Sns.CallbackFriendDelete", "--url", text.url)).code,
         2
       )
+      const empty = yield* tim({ ...env, TIM_CALLBACK_TOKEN: "" }, "callback", "listen", "--port", "0")
+      assert.strictEqual(empty.code, 1)
+      assert.include(empty.stderr, "must not be empty")
       const closed = yield* tim(env, "callback", "trigger", "Sns.CallbackFriendAdd", "--url", "http://127.0.0.1:9/cb")
       assert.strictEqual(closed.code, 1)
       assert.include(closed.stderr, "Unreachable")

@@ -10,7 +10,7 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Args, Command, Options } from "@effect/cli"
 import { Callback } from "@effect-tim/schema"
-import { Config, Console, Deferred, Effect, Exit, Option } from "effect"
+import { Config, Console, Deferred, Effect, Exit, Option, Redacted } from "effect"
 import { embedded } from "./connection.js"
 import { ItemsFailed, type Subcommand, UsageError } from "./errors.js"
 import * as Signals from "./signals.js"
@@ -113,6 +113,9 @@ const listen = Command.make(
       Effect.gen(function* () {
         if (!(Number.isInteger(o.port) && o.port >= 0 && o.port < 65536)) {
           return yield* usage("--port must be 0 to 65535")
+        }
+        if (Option.isSome(o.token) && Redacted.value(o.token.value).length === 0) {
+          return yield* usage("--token (or TIM_CALLBACK_TOKEN) must not be empty")
         }
         const { Callbacks } = yield* callbacksModule
         const runtime = yield* Effect.runtime<never>()
