@@ -64,7 +64,7 @@ const main = async () => {
   const env = new Map([
     ["TIM_ENDPOINT", baseUrl],
     ["TIM_SDKAPPID", "1400000000"],
-    ["TIM_SECRET_KEY", "effect-tim-embedded-secret"]
+    ["TIM_SECRET_KEY", "effect-tim-test-secret"] // tim emulator's built-in default (Emulator.testDefaults)
   ])
   const tim = (...args: ReadonlyArray<string>) =>
     Effect.runPromise(
