@@ -229,32 +229,43 @@ describe("emulator → callbacks → handler", () => {
     )
   )
 
-  it.live("a simulated client add with items that are not objects is answered 400, not 500", () =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const { seen, url } = yield* receiver()
-        yield* withEmulator(url, (emulator) =>
-          Effect.gen(function* () {
-            const [a] = ids("a") as [string]
-            yield* call(MultiAccountImport.api, { accounts: [a] })
-            for (const items of [[null], [5], [["x"]]]) {
-              const response = yield* Effect.promise(() =>
-                fetch(`${emulator.baseUrl}/_emulator/client/friend_add`, {
-                  method: "POST",
-                  headers: { "content-type": "application/json" },
-                  body: JSON.stringify({ From_Account: a, AddFriendItem: items })
-                }).then(async (r) => ({ status: r.status, body: await r.text() }))
-              )
-              assert.deepStrictEqual(response, {
-                status: 400,
-                body: JSON.stringify({ error: "AddFriendItem must be an array of objects" })
+  it.live(
+    "a simulated client add with items that are not objects is answered 400, not 500; one from a missing account asks nothing",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const { seen, url } = yield* receiver()
+          yield* withEmulator(url, (emulator) =>
+            Effect.gen(function* () {
+              const [a] = ids("a") as [string]
+              yield* call(MultiAccountImport.api, { accounts: [a] })
+              for (const items of [[null], [5], [["x"]]]) {
+                const response = yield* Effect.promise(() =>
+                  fetch(`${emulator.baseUrl}/_emulator/client/friend_add`, {
+                    method: "POST",
+                    headers: { "content-type": "application/json" },
+                    body: JSON.stringify({ From_Account: a, AddFriendItem: items })
+                  }).then(async (r) => ({ status: r.status, body: await r.text() }))
+                )
+                assert.deepStrictEqual(response, {
+                  status: 400,
+                  body: JSON.stringify({ error: "AddFriendItem must be an array of objects" })
+                })
+              }
+              // A request from an account that does not exist is refused without asking the app.
+              const unknown = yield* getJson(`${emulator.baseUrl}/_emulator/client/friend_add`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ From_Account: `${a}_missing`, AddFriendItem: [{ To_Account: a }] })
               })
-            }
-            assert.strictEqual(seen.length, 0)
-          })
-        )
-      })
-    )
+              assert.strictEqual(unknown.ErrorCode, 30003)
+              assert.strictEqual(unknown.PrevCallback, "none")
+              yield* Effect.sleep("100 millis")
+              assert.strictEqual(seen.length, 0)
+            })
+          )
+        })
+      )
   )
 
   it.live("a slow receiver does not slow the REST answer; a dead one is retried and counted", () =>

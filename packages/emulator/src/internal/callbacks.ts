@@ -359,7 +359,8 @@ export const clientFriendAdd = (deps: ClientDeps) =>
     const items = record.AddFriendItem as Array<Record<string, unknown>>
     const refused = new Map<string, { code: number; info: string }>()
     let asked: "none" | "answered" | "unanswered" = "none"
-    if (deps.sender !== undefined) {
+    // Tencent asks the app only about a request it would serve: not for an account that does not exist.
+    if (deps.sender !== undefined && deps.state.accounts.has(from)) {
       const answer = yield* deps.sender.ask({
         Requester_Account: from,
         From_Account: from,
