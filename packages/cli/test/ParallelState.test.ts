@@ -4,41 +4,13 @@
  * fails at once.
  */
 
-import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { binArgs } from "./helpers.js"
+import { spawnTim } from "./helpers.js"
 
-interface Done {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const cleanEnv = () => {
-  const env = { ...process.env }
-  for (const key of ["TIM_ENDPOINT", "TIM_REGION", "TIM_SDKAPPID", "TIM_IDENTIFIER", "TIM_SECRET_KEY"]) delete env[key]
-  return env
-}
-
-const collect = (child: ChildProcess): Promise<Done> =>
-  new Promise((resolve, reject) => {
-    let stdout = ""
-    let stderr = ""
-    child.stdout?.on("data", (d) => {
-      stdout += d
-    })
-    child.stderr?.on("data", (d) => {
-      stderr += d
-    })
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
-
-const tim = (cwd: string, args: ReadonlyArray<string>) =>
-  collect(spawn(process.execPath, [...binArgs(), ...args], { cwd, env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] }))
+const tim = (cwd: string, args: ReadonlyArray<string>) => spawnTim(cwd, args)
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "tim-parallel-"))
 

@@ -3,7 +3,7 @@
  * resume hint, exit 130/143, a consistent journal that a rerun completes), a second signal stops at once, other
  * commands exit 130 too; the plain progress line carries every field; `tim emulator` says which app to use.
  */
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -14,35 +14,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Emulator } from "@effect-tim/emulator"
 import { Effect, Redacted } from "effect"
 import * as Journal from "../src/Journal.js"
-import { binArgs, envFor, tim as inProcess } from "./helpers.js"
+import { cleanEnv, collect, envFor, tim as inProcess, start } from "./helpers.js"
 
-interface Done {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const cleanEnv = () => {
-  const env = { ...process.env }
-  for (const key of ["TIM_ENDPOINT", "TIM_REGION", "TIM_SDKAPPID", "TIM_IDENTIFIER", "TIM_SECRET_KEY"]) delete env[key]
-  return env
-}
-const start = (cwd: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv()) =>
-  spawn(process.execPath, [...binArgs(), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
-const collect = (child: ChildProcess): Promise<Done> =>
-  new Promise((resolve, reject) => {
-    let stdout = ""
-    let stderr = ""
-    child.stdout?.on("data", (d) => {
-      stdout += d
-    })
-    child.stderr?.on("data", (d) => {
-      stderr += d
-    })
-    child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-  })
 const lines = (child: ChildProcess, n: number): Promise<Array<string>> =>
   new Promise((resolve, reject) => {
     const out: Array<string> = []

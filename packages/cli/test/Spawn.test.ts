@@ -3,46 +3,16 @@
  * foreground, and an import killed midway then resumed from its journal.
  */
 
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as readline from "node:readline"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { binArgs, envFor, tim as inProcess } from "./helpers.js"
+import { cleanEnv, collect, envFor, tim as inProcess, spawnTim, start } from "./helpers.js"
 
-interface Done {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const cleanEnv = () => {
-  const env = { ...process.env }
-  for (const key of ["TIM_ENDPOINT", "TIM_REGION", "TIM_SDKAPPID", "TIM_IDENTIFIER", "TIM_SECRET_KEY"]) delete env[key]
-  return env
-}
-
-const start = (cwd: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv()) =>
-  spawn(process.execPath, [...binArgs(), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
-
-const collect = (child: ChildProcess): Promise<Done> =>
-  new Promise((resolve, reject) => {
-    let stdout = ""
-    let stderr = ""
-    child.stdout?.on("data", (d) => {
-      stdout += d
-    })
-    child.stderr?.on("data", (d) => {
-      stderr += d
-    })
-    child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-  })
-
-const tim = (cwd: string, args: ReadonlyArray<string>, env?: NodeJS.ProcessEnv) => collect(start(cwd, args, env))
+const tim = spawnTim
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "tim-spawn-"))
 

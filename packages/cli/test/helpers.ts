@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from "node:child_process"
 import { createRequire } from "node:module"
 import { pathToFileURL } from "node:url"
 import { NodeContext } from "@effect/platform-node"
@@ -53,3 +54,41 @@ export const binArgs = (): ReadonlyArray<string> => {
   const tsx = pathToFileURL(require.resolve("tsx")).href
   return ["--import", tsx, "--conditions=@effect-tim/source", new URL("../src/bin.ts", import.meta.url).pathname]
 }
+
+/** How a spawned `tim` ended, with everything it printed. */
+export interface Done {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** This process's environment without the `TIM_*` connection variables, so a spawned `tim` sees only the test's. */
+export const cleanEnv = (): NodeJS.ProcessEnv => {
+  const env = { ...process.env }
+  for (const key of ["TIM_ENDPOINT", "TIM_REGION", "TIM_SDKAPPID", "TIM_IDENTIFIER", "TIM_SECRET_KEY"]) delete env[key]
+  return env
+}
+
+/** Starts the real entry point as a child process in `cwd`. */
+export const start = (cwd: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv()): ChildProcess =>
+  spawn(process.execPath, [...binArgs(), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+
+/** Waits for a child to close, collecting its output. */
+export const collect = (child: ChildProcess): Promise<Done> =>
+  new Promise((resolve, reject) => {
+    let stdout = ""
+    let stderr = ""
+    child.stdout?.on("data", (d) => {
+      stdout += d
+    })
+    child.stderr?.on("data", (d) => {
+      stderr += d
+    })
+    child.on("error", reject)
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
+  })
+
+/** Runs the real entry point in a child process to the end. */
+export const spawnTim = (cwd: string, args: ReadonlyArray<string>, env?: NodeJS.ProcessEnv): Promise<Done> =>
+  collect(start(cwd, args, env))
