@@ -170,7 +170,9 @@ const env = {
   TIM_IDENTIFIER: "administrator"
 }
 delete env.TIM_REGION
-const emulator = spawn("npx", ["tim", "emulator", "--port", "0"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] })
+// The installed bin itself, not through npx: npx does not pass a SIGTERM on, and the emulator would outlive the run.
+const timBin = join(project, "node_modules/.bin/tim")
+const emulator = spawn(timBin, ["emulator", "--port", "0"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] })
 let emulatorOut = ""
 const endpoint = await new Promise((ok) => {
   const timer = setTimeout(() => ok(undefined), 60_000)
@@ -186,19 +188,24 @@ const endpoint = await new Promise((ok) => {
   emulator.stderr.on("data", onData)
   emulator.on("exit", () => ok(undefined))
 })
-const stopEmulator = () => emulator.exitCode === null && emulator.kill("SIGTERM")
+const stopEmulator = () => emulator.exitCode === null && emulator.signalCode === null && emulator.kill("SIGKILL")
 process.on("exit", stopEmulator)
 if (!endpoint) fail(`tim emulator printed no URL:\n${emulatorOut}`)
 log(`tim emulator at ${endpoint}`)
 env.TIM_ENDPOINT = endpoint
 
 // The Effect program befriends accounts that must exist: the installed `tim` imports them, as an operator would.
-const imported = run("npx", ["tim", "account", "import", "alice", "bob", "carol", "dave"], { cwd: project, env })
+const imported = run(timBin, ["account", "import", "alice", "bob", "carol", "dave"], { cwd: project, env })
 log(`tim account import: ${imported.trim().split("\n").length} lines`)
 const usageOut = run("node", ["dist/usage.js"], { cwd: project, env })
 if (!/added \d+, failed \d+/.test(usageOut)) fail(`the README's Effect program printed:\n${usageOut}`)
 log(`README Effect program: ${usageOut.match(/added \d+, failed \d+/)[0]}`)
 const promiseOut = run("node", ["dist/promise.js"], { cwd: project, env })
 log(`README Promise program printed ${promiseOut.trim().split("\n").length} lines`)
-stopEmulator()
+// A clean stop: SIGTERM, and the emulator exits by itself (SIGKILL on the way out otherwise).
+const stopped = new Promise((ok) => emulator.on("exit", (code, signal) => ok(signal ?? code)))
+emulator.kill("SIGTERM")
+const how = await Promise.race([stopped, new Promise((ok) => setTimeout(() => ok("still running after 10 s"), 10_000))])
+if (how !== 0 && how !== "SIGTERM" && how !== 143) fail(`tim emulator did not stop on SIGTERM: ${how}`)
 log(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+process.exit(0)
