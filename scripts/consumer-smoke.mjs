@@ -119,10 +119,18 @@ const toNpm = (words) => {
   })
 }
 // The root README's lines first, exactly as written (a user copies those); then every package README's line.
-const ordered = [...installLines.filter((l) => l.file === "README.md"), ...installLines.filter((l) => l.file !== "README.md")]
+const ordered = [
+  ...installLines.filter((l) => l.file === "README.md"),
+  ...installLines.filter((l) => l.file !== "README.md")
+]
 for (const { file, words } of ordered) {
   log(`${file}: ${words.join(" ")}`)
-  setOverrides(words.slice(2).map((w) => splitSpec(w)[0]).filter((n) => packages.has(n)))
+  setOverrides(
+    words
+      .slice(2)
+      .map((w) => splitSpec(w)[0])
+      .filter((n) => packages.has(n))
+  )
   run("npm", ["install", ...npmFlags, ...toNpm(words)], { cwd: project })
 }
 run("npm", ["install", ...npmFlags, "-D", "typescript@~5.9.3", "@types/node@^20.19.0"], { cwd: project })

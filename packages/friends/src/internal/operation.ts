@@ -89,17 +89,7 @@ export const make = <
 export const noArgs = (): Either.Either<undefined, Refusal> => Either.right(undefined)
 
 type Parts<Op> =
-  Op extends Operation<
-    infer A,
-    infer Owned,
-    infer In,
-    infer Args,
-    infer _Ctx,
-    infer _Item,
-    infer _R,
-    infer V,
-    infer E
-  >
+  Op extends Operation<infer A, infer Owned, infer In, infer Args, infer _Ctx, infer _Item, infer _R, infer V, infer E>
     ? { readonly A: A; readonly Owned: Owned; readonly In: In; readonly Args: Args; readonly V: V; readonly E: E }
     : never
 
