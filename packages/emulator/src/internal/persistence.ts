@@ -109,11 +109,18 @@ type Attempt = { readonly _tag: "Taken" } | { readonly _tag: "Held"; readonly pi
 /** One try to take the lock: create it exclusively, or break it if its process is gone. */
 const tryLock = async (lockPath: string, content: string): Promise<Attempt> => {
   for (;;) {
+    // The lock appears whole or not at all: written aside, then hard-linked into place (link fails if it exists).
+    // A lock created empty and written afterwards could be read empty by another process, taken for stale and
+    // broken, and then two processes would write the state file (acknowledged writes lost under load).
+    const fresh = `${lockPath}.${process.pid}.${randomBytes(4).toString("hex")}.new`
     try {
-      await fs.writeFile(lockPath, content, { flag: "wx" })
+      await fs.writeFile(fresh, content, { flag: "wx" })
+      await fs.link(fresh, lockPath)
       return { _tag: "Taken" }
     } catch (error) {
       if (errnoCode(error) !== "EEXIST") throw error
+    } finally {
+      await fs.unlink(fresh).catch(() => undefined)
     }
     let text: string
     try {
