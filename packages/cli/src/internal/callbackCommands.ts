@@ -12,6 +12,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { Callback } from "@effect-tim/schema"
 import { Config, Console, Deferred, Effect, Exit, Option, Redacted } from "effect"
 import { embedded } from "./connection.js"
+import { listenOptions } from "./emulatorCommand.js"
 import { ItemsFailed, type Subcommand, UsageError } from "./errors.js"
 import * as Signals from "./signals.js"
 
@@ -91,15 +92,7 @@ const pairsOf = (event: { readonly pairs: ReadonlyArray<{ fromAccount: string; t
 const listen = Command.make(
   "listen",
   {
-    host: Options.text("host").pipe(
-      Options.withPseudoName("HOST"),
-      Options.withDescription("address to listen on (default 127.0.0.1)"),
-      Options.withDefault("127.0.0.1")
-    ),
-    port: Options.integer("port").pipe(
-      Options.withDescription("port to listen on (default 0: any free port)"),
-      Options.withDefault(0)
-    ),
+    ...listenOptions,
     path: Options.text("path").pipe(
       Options.withPseudoName("PATH"),
       Options.withDescription("accept callbacks on this path only (default: any)"),

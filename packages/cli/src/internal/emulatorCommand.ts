@@ -29,19 +29,24 @@ export const secretSource = (
   return fromEnv ? "from TIM_SECRET_KEY" : "from --secret-key"
 }
 
+/** Where a server of `tim` listens: `--host` and `--port` (`tim emulator`, `tim callback listen`). */
+export const listenOptions = {
+  host: Options.text("host").pipe(
+    Options.withPseudoName("HOST"),
+    Options.withDescription("address to listen on (default 127.0.0.1)"),
+    Options.withDefault("127.0.0.1")
+  ),
+  port: Options.integer("port").pipe(
+    Options.withDescription("port to listen on (default 0: any free port)"),
+    Options.withDefault(0)
+  )
+}
+
 /** `tim emulator`. */
 export const command: Subcommand<"emulator"> = Command.make(
   "emulator",
   {
-    host: Options.text("host").pipe(
-      Options.withPseudoName("HOST"),
-      Options.withDescription("address to listen on (default 127.0.0.1)"),
-      Options.withDefault("127.0.0.1")
-    ),
-    port: Options.integer("port").pipe(
-      Options.withDescription("port to listen on (default 0: any free port)"),
-      Options.withDefault(0)
-    ),
+    ...listenOptions,
     sdkAppId: Options.integer("sdkappid").pipe(
       Options.withDescription(`the app's SDKAppID (default ${embedded.sdkAppId})`),
       Options.withFallbackConfig(Config.integer("TIM_SDKAPPID")),
