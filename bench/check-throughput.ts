@@ -50,13 +50,16 @@ const env = (extra: Record<string, string>): NodeJS.ProcessEnv => {
   return e
 }
 
+// Node refuses --cpu-prof in NODE_OPTIONS: a profiled process runs as `node --cpu-prof … bin` (with the shebang's flag).
 const launch = (args: ReadonlyArray<string>, extraEnv: Record<string, string>, profile?: string) =>
-  usage.launch(
-    bin,
-    args,
-    env(extraEnv),
-    `${profile ? `--cpu-prof --cpu-prof-dir=${profile}` : ""} ${args[0] === "emulator" ? "" : nodeOptions}`
-  )
+  profile === undefined
+    ? usage.launch(bin, args, env(extraEnv), args[0] === "emulator" ? "" : nodeOptions)
+    : usage.launch(
+        process.execPath,
+        ["--max-old-space-size=192", "--cpu-prof", `--cpu-prof-dir=${profile}`, bin, ...args],
+        env(extraEnv),
+        args[0] === "emulator" ? "" : nodeOptions
+      )
 
 const tim = (args: ReadonlyArray<string>, extraEnv: Record<string, string>, profile?: string): Promise<Run> => {
   const started = performance.now()
