@@ -22,6 +22,11 @@ import type { EmulatorError } from "./EmulatorError.js"
  * options over the kit's (the emulator's app and first admin, its URL, no client-side limit), and the
  * `HttpClient` layer (default undici, `NodeHttpClient.layerUndici`).
  *
+ * Every emulator option applies, e.g. `stateFile` with `stateFileLockWait` (the state outlives the kit, and a
+ * second kit on the same file waits for the first one's lock), `rateLimit`, `admin: false` or `faults`; the `tim`
+ * CLI's embedded emulator and `tim demo` are this layer with such options, a client `rateLimit` and an HTTP client
+ * that counts requests.
+ *
  * @since 0.1.0
  */
 export interface Options {

@@ -1,9 +1,12 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { AccountCheck, Fields, FriendAdd, FriendCheck, PortraitGet } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
-import { Effect, Layer } from "effect"
+import { Effect, Fiber, Layer, Option } from "effect"
 import { Emulator, Prng, TestKit } from "../src/index.js"
 
 const allowTypeOf = (account: string) =>
@@ -89,6 +92,34 @@ describe("TestKit options", () => {
       assert.strictEqual(requests, 1)
     }).pipe(Effect.provide(kit))
   })
+
+  it.live(
+    "a state file outlives the kit, and a second kit on it waits for the first one's lock (tim's embedded run)",
+    () =>
+      Effect.gen(function* () {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "testkit-state-"))
+        const kit = TestKit.layer({
+          emulator: { stateFile: path.join(dir, "state.json"), stateFileLockWait: "30 seconds" }
+        })
+        const statusOf = (account: string) =>
+          Effect.flatMap(TimClient.TimClient, (client) =>
+            client.call(AccountCheck.api, { checkItems: [{ userId: account as never }] })
+          ).pipe(Effect.map((answer) => answer.resultItems[0]?.accountStatus))
+        const second = yield* Effect.gen(function* () {
+          yield* TestKit.seed({ accounts: ["kit_saved"] })
+          const waiting = yield* Effect.fork(Effect.provide(statusOf("kit_saved"), kit))
+          yield* Effect.sleep("300 millis")
+          assert.isTrue(
+            Option.isNone(yield* Fiber.poll(waiting)),
+            "the second kit waits while the first holds the file"
+          )
+          return waiting
+        }).pipe(Effect.provide(kit))
+        // The first kit's scope has closed: its lock is released, and the second kit loads what it saved.
+        assert.strictEqual(yield* Fiber.join(second), "Imported")
+        fs.rmSync(dir, { recursive: true, force: true })
+      })
+  )
 
   it.live("a bad emulator option fails the layer with the emulator's typed error", () =>
     Effect.gen(function* () {

@@ -28,15 +28,6 @@ export const embedded = {
   stateFile: ".tim/emulator.json"
 } as const
 
-/** An emulator serving the embedded app on a free loopback port. */
-export const embeddedEmulatorOptions = {
-  host: "127.0.0.1",
-  port: 0,
-  sdkAppId: embedded.sdkAppId,
-  secretKey: embedded.secretKey,
-  admins: [embedded.identifier]
-} satisfies Emulator.Options
-
 const text = (name: string, placeholder: string, env: string, description: string) =>
   Options.text(name).pipe(
     Options.withPseudoName(placeholder),
@@ -221,39 +212,52 @@ const sharedLimit = <E, R>(
       )
   })
 
-/** A client of the emulator in context, signing as the embedded app's admin. */
-export const embeddedClientLayer = (
-  rateLimit: number,
+/**
+ * The emulator's test kit (`TestKit.layer`, loaded only now) as `tim` runs it: an emulator of the built-in test app
+ * on a free loopback port and a client signed as its admin, with `rateLimit` the client's (0 = unlimited) and the
+ * HTTP requests counted into `counter` when given. The same layer users test their own code with.
+ */
+export const embeddedKit = (
+  options: { readonly emulator: Partial<Emulator.Options>; readonly rateLimit: number },
   counter?: CallCounter
-): Layer.Layer<TimClient.TimClient, OptionsError.OptionsError | UserSigError.UserSigError, Emulator.Emulator> =>
+): Layer.Layer<
+  Emulator.Emulator | TimClient.TimClient,
+  EmulatorError.EmulatorError | OptionsError.OptionsError | UserSigError.UserSigError
+> =>
   Layer.unwrapEffect(
-    Effect.flatMap(Lazy.emulator, ({ Emulator }) =>
-      Effect.map(Emulator.Emulator, (emulator) =>
-        clientLayer({ ...embedded, endpoint: emulator.baseUrl, rateLimit }, counter)
-      )
+    Effect.map(Lazy.emulator, ({ TestKit }) =>
+      TestKit.layer({
+        emulator: options.emulator,
+        client: { rateLimit: clientRateLimit(options.rateLimit) },
+        httpClient: httpLayer(counter)
+      })
     )
   )
 
 /** How long a `tim` run waits for another one using the embedded state file (it says so on stderr after 1 s). */
 const embeddedLockWait = "10 minutes"
 
-/** The embedded emulator with its state file in `./.tim/`, said once on stderr. */
-export const embeddedEmulator = (
+/**
+ * The embedded emulator with its state file in `./.tim/` (said once on stderr) and a client of it; `rateLimit`
+ * applies to both (0 = unlimited).
+ */
+export const embeddedLayer = (
   rateLimit: number
-): Layer.Layer<Emulator.Emulator, EmulatorError.EmulatorError | PlatformError, FileSystem.FileSystem> =>
+): Layer.Layer<
+  Emulator.Emulator | TimClient.TimClient,
+  EmulatorError.EmulatorError | PlatformError | OptionsError.OptionsError | UserSigError.UserSigError,
+  FileSystem.FileSystem
+> =>
   Layer.unwrapEffect(
     Effect.gen(function* () {
-      const { Emulator } = yield* Lazy.emulator
       const fs = yield* FileSystem.FileSystem
       yield* fs.makeDirectory(".tim", { recursive: true })
       yield* Console.error(
         `tim: no connection configured: using the embedded emulator (state in ./${embedded.stateFile}); set TIM_ENDPOINT or TIM_REGION, TIM_SDKAPPID and TIM_SECRET_KEY for a real app`
       )
       // Parallel `tim` runs take turns on the state file (each waits for the lock) instead of losing writes.
-      return Emulator.layer({
-        ...embeddedEmulatorOptions,
-        stateFile: embedded.stateFile,
-        stateFileLockWait: embeddedLockWait,
+      return embeddedKit({
+        emulator: { stateFile: embedded.stateFile, stateFileLockWait: embeddedLockWait, rateLimit },
         rateLimit
       })
     })
@@ -277,7 +281,7 @@ export const layer = (
       const client: Layer.Layer<TimClient.TimClient, ConnectionError, FileSystem.FileSystem> =
         t._tag === "Remote"
           ? sharedLimit(clientLayer({ ...t, rateLimit: c.rateLimit }), c.redis)
-          : embeddedClientLayer(c.rateLimit).pipe(Layer.provide(embeddedEmulator(c.rateLimit)))
+          : embeddedLayer(c.rateLimit)
       return Friends.layer({ concurrency: c.concurrency }).pipe(Layer.provideMerge(client))
     })
   )

@@ -10,7 +10,7 @@ import { Fields, Limits, MultiAccountImport, PortraitSet } from "@effect-tim/sch
 import { TimClient } from "@effect-tim/transport"
 import { Array as Arr, Console, Effect, Layer } from "effect"
 import { rowsOf } from "./bulk.js"
-import { CallCounter, type ConnectionError, embeddedClientLayer, embeddedEmulatorOptions } from "./connection.js"
+import { CallCounter, type ConnectionError, embeddedKit } from "./connection.js"
 import type { Subcommand } from "./errors.js"
 import * as Lazy from "./lazy.js"
 import { renderSummary, Tally } from "./output.js"
@@ -120,12 +120,11 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
     const started = Date.now()
     const counter = new CallCounter()
     const { Emulator, Prng } = yield* Lazy.emulator
-    const emulator = Emulator.layer({
-      ...embeddedEmulatorOptions,
-      rateLimit: 0,
-      defaultAllowType: "AllowType_Type_AllowAny"
-    })
-    const client = embeddedClientLayer(0, counter)
+    // In memory, emulator and client unlimited; accounts accept requests unless the demo says otherwise.
+    const kit = embeddedKit(
+      { emulator: { rateLimit: 0, defaultAllowType: "AllowType_Type_AllowAny" }, rateLimit: 0 },
+      counter
+    )
     const program = Effect.gen(function* () {
       const em = yield* Emulator.Emulator
       const timClient = yield* TimClient.TimClient
@@ -214,9 +213,7 @@ export const run = (o: DemoOptions): Effect.Effect<Summary, DemoError> =>
       }
     })
     return yield* program.pipe(
-      Effect.provide(
-        Friends.layer({ concurrency: o.concurrency }).pipe(Layer.provideMerge(client), Layer.provideMerge(emulator))
-      )
+      Effect.provide(Friends.layer({ concurrency: o.concurrency }).pipe(Layer.provideMerge(kit)))
     )
   })
 
