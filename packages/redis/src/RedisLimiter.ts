@@ -3,9 +3,11 @@
  * parallel `tim` runs) draws from one calls-per-second budget per API, as Tencent counts it.
  *
  * Each call makes one round trip: a server-side GCRA script reads the Redis server's clock, reserves the call's
- * slot and answers how long to wait; the caller sleeps that long. Calls are paced one `window / limit` apart (a
- * small burst after idle, never a whole second's budget at once), and no one-second span of any key ever holds more
- * than `limit` grants, however many processes share it. Callers' clocks are never compared.
+ * slot and answers how long to wait; the caller sleeps that long. Calls are paced one `window / limit` apart (no
+ * burst by default), so two calls `limit` places apart are granted at least a window (a second plus a guard for
+ * delivery jitter) apart, however many processes share the key. A call that goes later than granted (a busy event
+ * loop) says so with its process's next reservation, and the call `limit` places after it is kept a window after
+ * it really went. Callers' clocks are never compared: they only measure their own lateness.
  *
  * When Redis is unreachable or slower than `timeout`, a call does not wait for it: it goes through a local memory
  * limiter at `fallbackShare` of the limit, and the limiter tries Redis again `retryAfter` later (at once when the
@@ -35,7 +37,10 @@ export interface Options {
   readonly prefix?: string | undefined
   /** The pacing window, default transport's `CallLimiter.defaultWindowMillis` (a second plus a guard); at least 1000. */
   readonly windowMillis?: number | undefined
-  /** Calls let through at once after idle, default `CallLimiter.defaultBurst(limit)`; lowered where it would breach the limit. */
+  /**
+   * Calls let through at once after idle, default `CallLimiter.defaultBurst(limit)` (1: paced only); lowered where
+   * it would breach the limit. Each call of burst beyond the first spends one interval of the window's guard.
+   */
   readonly burst?: number | undefined
   /** The longest a call waits for Redis's answer before it takes the fallback, default 250 ms (a loaded host can delay a healthy answer by tens of ms; a slip into the fallback costs budget). */
   readonly timeout?: Duration.DurationInput | undefined
@@ -65,7 +70,23 @@ export const defaultPrefix = "effect-tim:limit:"
 export const defaultFallbackShare = 0.25
 
 interface GcraRedis extends Redis {
-  timGcra(key: string, interval: number, tolerance: number): Promise<[wait: number, grant: number]>
+  timGcra(
+    key: string,
+    interval: number,
+    tolerance: number,
+    window: number,
+    limit: number,
+    reportNumber: number,
+    reportCreated: number,
+    reportWentAt: number
+  ): Promise<[wait: number, grant: number, number: number, created: number]>
+}
+
+/** When a call really went (µs of the Redis server's clock, an upper bound), to be reported with the next reservation. */
+interface Report {
+  readonly number: number
+  readonly created: number
+  readonly wentAt: number
 }
 
 const invalid = (message: string) => new RedisLimiterError({ reason: "InvalidOptions", message })
@@ -195,8 +216,40 @@ export const make = (
       return Effect.logWarning(`effect-tim: Redis limiter at ${where} answers again; the shared budget applies`)
     })
 
-    const reserve = (key: string, plan: { readonly interval: number; readonly tolerance: number }) =>
-      Effect.tryPromise({ try: () => redis.timGcra(key, plan.interval, plan.tolerance), catch: scrub }).pipe(
+    const windowMicros = Math.round(windowMillis * 1000)
+    // Per key, the latest call of this process that went later than granted, reported with the next reservation.
+    const reports = new Map<string, Report>()
+    const note = (key: string, interval: number, report: Report) => {
+      const pending = reports.get(key)
+      // Of two reports the one asking more of the future schedule wins: the later departure for its number.
+      if (
+        pending === undefined ||
+        pending.created !== report.created ||
+        report.wentAt - report.number * interval > pending.wentAt - pending.number * interval
+      ) {
+        reports.set(key, report)
+      }
+    }
+
+    const reserve = (key: string, limit: number, plan: { readonly interval: number; readonly tolerance: number }) =>
+      Effect.suspend(() => {
+        const report = reports.get(key)
+        reports.delete(key)
+        return Effect.tryPromise({
+          try: () =>
+            redis.timGcra(
+              key,
+              plan.interval,
+              plan.tolerance,
+              windowMicros,
+              limit,
+              report?.number ?? 0,
+              report?.created ?? 0,
+              report?.wentAt ?? 0
+            ),
+          catch: scrub
+        })
+      }).pipe(
         Effect.timeoutFail({ duration: timeout, onTimeout: () => `no answer within ${Duration.format(timeout)}` })
       )
 
@@ -208,14 +261,23 @@ export const make = (
             return Effect.zipRight(toFallback("is not connected"), fallback.acquire(key, plan.local))
           }
           if (retryAt !== 0 && clock.unsafeCurrentTimeMillis() < retryAt) return fallback.acquire(key, plan.local)
-          return Effect.matchEffect(reserve(prefix + key, plan), {
+          const redisKey = prefix + key
+          const sent = clock.unsafeCurrentTimeNanos()
+          return Effect.matchEffect(reserve(redisKey, limit, plan), {
             onFailure: (reason) => {
               retryAt = clock.unsafeCurrentTimeMillis() + retryAfterMillis
               return Effect.zipRight(toFallback(`failed (${reason})`), fallback.acquire(key, plan.local))
             },
-            onSuccess: ([waitMicros]) => {
+            onSuccess: ([waitMicros, grant, number, created]) => {
               retryAt = 0
-              const wait = waitMicros > 0 ? Effect.sleep(Duration.micros(BigInt(waitMicros))) : Effect.void
+              // The call goes now. The server's clock read between `sent` and now, so it goes at most the local time
+              // since `sent`, less the wait, after its grant: late by that, if it slept too long or the answer lagged.
+              const went = Effect.sync(() => {
+                const late = Math.ceil(Number(clock.unsafeCurrentTimeNanos() - sent) / 1000) - waitMicros
+                if (late > 0) note(redisKey, plan.interval, { number, created, wentAt: grant + late })
+              })
+              const wait =
+                waitMicros > 0 ? Effect.zipRight(Effect.sleep(Duration.micros(BigInt(waitMicros))), went) : went
               return onFallback ? Effect.zipRight(backOnRedis, wait) : wait
             }
           })

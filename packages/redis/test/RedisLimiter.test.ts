@@ -1,13 +1,22 @@
 import { assert, describe, it } from "@effect/vitest"
 import { CallLimiter } from "@effect-tim/transport"
-import { Array as Arr, Effect, Exit, Fiber, Logger, Redacted } from "effect"
+import { Array as Arr, Clock, Duration, Effect, Exit, Fiber, Logger, Redacted } from "effect"
 import { Redis } from "ioredis"
 import { RedisLimiter, RedisLimiterError } from "../src/index.js"
 import * as Gcra from "../src/internal/gcra.js"
 import { redisServer } from "./redisServer.js"
 
 interface ScriptRedis extends Redis {
-  gcra(key: string, interval: number, tolerance: number): Promise<[number, number]>
+  gcra(
+    key: string,
+    interval: number,
+    tolerance: number,
+    window: number,
+    limit: number,
+    reportNumber: number,
+    reportCreated: number,
+    reportWentAt: number
+  ): Promise<[wait: number, grant: number, number: number, created: number]>
 }
 
 /** A plain client with the limiter's script, for looking at what the server decides and stores. */
@@ -66,13 +75,15 @@ describe("the GCRA script", () => {
         const clients = yield* Effect.all(Arr.replicate(plainClient(server.url), 3))
         const limit = 100
         const interval = Gcra.intervalMicros(limit, CallLimiter.defaultWindowMillis)
-        const burst = Gcra.burstFor(limit, interval, 3)
-        assert.strictEqual(burst, 2, "a burst of 3 at 100/s over 1020 ms would allow 101 in a second: lowered to 2")
+        const burst = Gcra.burstFor(limit, interval, 5)
+        assert.strictEqual(burst, 3, "a burst of 5 at 100/s over 1030 ms would allow 102 in a second: lowered to 3")
         assert.strictEqual(Gcra.burstFor(50, Gcra.intervalMicros(50, 1020), 3), 1, "no room for a burst at 50/s")
         const answers = yield* Effect.promise(() =>
           Promise.all(
             clients.flatMap((client) =>
-              Array.from({ length: 100 }, () => client.gcra("k", interval, (burst - 1) * interval))
+              Array.from({ length: 100 }, () =>
+                client.gcra("k", interval, (burst - 1) * interval, 1_030_000, limit, 0, 0, 0)
+              )
             )
           )
         )
@@ -88,13 +99,51 @@ describe("the GCRA script", () => {
         for (let i = burst + 1; i < grants.length; i++) {
           assert.strictEqual((grants[i] as number) - (grants[i - 1] as number), interval, "evenly paced")
         }
-        // 300 calls take 300 intervals: the shared rate is limit / 1.02 = 98% of the limit.
+        // 300 calls take 300 intervals: the shared rate is limit / 1.03 = 97% of the limit.
         const rate = (grants.length - 1) / (((grants.at(-1) as number) - (grants[0] as number)) / 1e6)
         assert.isAtLeast(rate, 0.95 * limit)
-        // The key expires once its last reservation is in the past: nothing accumulates in Redis.
+        // The key expires two windows after its last reservation: nothing accumulates in Redis.
         const ttl = yield* Effect.promise(() => clients[0]!.pttl("k"))
-        assert.isAtMost(ttl, 300 * (interval / 1000) + 2)
+        assert.isAtMost(ttl, 300 * (interval / 1000) + 2 * 1030 + 2)
       })
+  )
+})
+
+describe("the GCRA script, late calls", () => {
+  it.scopedLive("a call reported late keeps the call `limit` places after it a window after it went", () =>
+    Effect.gen(function* () {
+      const server = yield* redisServer
+      const client = yield* plainClient(server.url)
+      const limit = 5
+      const window = 1_030_000
+      const interval = Gcra.intervalMicros(limit, 1030)
+      const reserve = (key: string, report?: readonly [number, number, number]) =>
+        Effect.promise(() => client.gcra(key, interval, 0, window, limit, ...(report ?? [0, 0, 0])))
+      // Five calls back to back: granted one interval apart, numbers 1 to 5, one life of the key.
+      const calls = yield* Effect.all(Arr.replicate(reserve("k"), limit))
+      const [, first, , created] = calls[0]!
+      assert.deepStrictEqual(
+        calls.map(([, grant, number, life]) => [grant - first, number, life]),
+        Arr.makeBy(limit, (i) => [i * interval, i + 1, created])
+      )
+      // Unreported, the sixth would go a window after the first (5 intervals). The first reports it went 150 ms late.
+      const [, sixth, number] = yield* reserve("k", [1, created, first + 150_000])
+      assert.strictEqual(number, 6)
+      assert.strictEqual(sixth - first, window + 150_000)
+      // A report about the second, 20 ms late: the seventh is already a window and more after it (nothing moves).
+      const [, seventh] = yield* reserve("k", [2, created, first + interval + 20_000])
+      assert.strictEqual(seventh - sixth, interval)
+      // Too late to help (the call limit places after the reported one is already reserved): nothing moves either.
+      const [, eighth] = yield* reserve("k", [1, created, first + 400_000])
+      assert.strictEqual(eighth - seventh, interval)
+
+      // A report from an earlier life of the key counts every reservation of this life as after it.
+      const other = yield* Effect.all(Arr.replicate(reserve("j"), 2))
+      const [, jFirst, , jCreated] = other[0]!
+      const [, jThird] = yield* reserve("j", [3, jCreated - 1, jFirst + 500_000])
+      // Two reservations in this life came after it: the call limit places later is 2 further, 3 intervals ahead.
+      assert.strictEqual(jThird - jFirst, 500_000 + window - 2 * interval)
+    })
   )
 })
 
@@ -126,12 +175,62 @@ describe("RedisLimiter", () => {
     })
   )
 
+  it.scopedLive("a call that wakes late reports it with the next reservation: the schedule moves on by as much", () =>
+    Effect.gen(function* () {
+      const server = yield* redisServer
+      // The timeout's timer runs on the same clock: 7 s, told apart from the waits and never fired.
+      const limiter = yield* RedisLimiter.make({ url: server.url, timeout: "7 seconds" })
+      // A clock whose sleeps end only when the test says so, at the time the test sets: a late wake-up.
+      let nanos = 0n
+      const waits: Array<number> = []
+      const wake: Array<() => void> = []
+      const clock: Clock.Clock = {
+        [Clock.ClockTypeId]: Clock.ClockTypeId,
+        unsafeCurrentTimeMillis: () => Number(nanos / 1_000_000n),
+        currentTimeMillis: Effect.sync(() => Number(nanos / 1_000_000n)),
+        unsafeCurrentTimeNanos: () => nanos,
+        currentTimeNanos: Effect.sync(() => nanos),
+        sleep: (duration) =>
+          Effect.async<void>((resume) => {
+            if (Duration.toMillis(duration) === 7000) return
+            waits.push(Duration.toMillis(duration))
+            wake.push(() => resume(Effect.void))
+          })
+      }
+      const limit = 2 // one call every 515 ms
+      const call = Effect.fork(Effect.withClock(limiter.acquire("k", limit), clock))
+      const waitFor = (n: number) =>
+        Effect.gen(function* () {
+          while (waits.length < n) yield* Effect.sleep("5 millis")
+          return waits[n - 1] as number
+        })
+      yield* Fiber.join(yield* call) // at once
+      const second = yield* call
+      const secondWait = yield* waitFor(1)
+      assert.closeTo(secondWait, 515, 50)
+      nanos += BigInt(Math.round((secondWait + 300) * 1e6)) // it wakes 300 ms late
+      wake.shift()?.()
+      yield* Fiber.join(second)
+      // The call `limit` places after the second must go a window after the second really went: 515 + 300 + 1030
+      // after the first (not 1545). The third, paced before it, moves on by as much.
+      const third = yield* call
+      const thirdWait = yield* waitFor(2)
+      const fourth = yield* call
+      const fourthWait = yield* waitFor(3)
+      assert.closeTo(thirdWait, 515 + 300 + 515, 60, "the third moved on")
+      assert.closeTo(fourthWait, 515 + 300 + 1030, 60, "the fourth a window after the second went")
+      for (const f of wake.splice(0)) f()
+      yield* Fiber.join(third)
+      yield* Fiber.join(fourth)
+    })
+  )
+
   it.scopedLive("keys are separate per prefix and per API", () =>
     Effect.gen(function* () {
       const server = yield* redisServer
       const a = yield* RedisLimiter.make({ url: server.url, prefix: "staging:" })
       const b = yield* RedisLimiter.make({ url: server.url, prefix: "prod:" })
-      // At one call a second, a key lives a second after its call: long enough to look at.
+      // At one call a second, a key lives three windows after its call: long enough to look at.
       yield* a.acquire("1/v4/sns/friend_check", 1)
       yield* b.acquire("1/v4/sns/friend_check", 1)
       yield* b.acquire("1/v4/sns/friend_add", 1)
@@ -145,7 +244,7 @@ describe("RedisLimiter", () => {
         "staging:1/v4/sns/friend_check"
       ])
       const ttl = yield* Effect.promise(() => plain.pttl("prod:1/v4/sns/friend_add"))
-      assert.isTrue(ttl > 0 && ttl <= 1021, `the key expires once its reservation is past (pttl ${ttl})`)
+      assert.isTrue(ttl > 0 && ttl <= 3 * 1030 + 1, `the key expires two windows after its reservation (pttl ${ttl})`)
     })
   )
 

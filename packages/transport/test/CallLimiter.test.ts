@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FriendAdd, FriendCheck } from "@effect-tim/schema"
-import { Clock, Effect, Fiber, TestClock } from "effect"
+import { Clock, Duration, Effect, Fiber, TestClock } from "effect"
 import { CallLimiter, TimClient } from "../src/index.js"
 import { checkOk, checkRequest, json, scripted, seedClient } from "./fixtures/scripted.js"
 
@@ -57,9 +57,7 @@ describe("CallLimiter.makeMemory", () => {
 
   it.effect("paces calls evenly after a small burst, and never exceeds the window either", () =>
     Effect.gen(function* () {
-      const limiter = CallLimiter.makeMemory({ windowMillis: 1000 })
-      assert.strictEqual(CallLimiter.defaultBurst(200), 4)
-      assert.strictEqual(CallLimiter.defaultBurst(10), 1)
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: 4 })
       const starts: Array<number> = []
       const fiber = yield* Effect.forEach(
         Array.from({ length: 400 }),
@@ -78,6 +76,69 @@ describe("CallLimiter.makeMemory", () => {
       assert.deepStrictEqual(starts.slice(4, 7), [5, 10, 15])
       assert.strictEqual(starts[399], 1980)
       for (let i = 200; i < starts.length; i++) assert.isAtLeast(starts[i]! - starts[i - 200]!, 1000)
+    })
+  )
+
+  it.effect("by default no burst: one call, then one every window / limit", () =>
+    Effect.gen(function* () {
+      assert.strictEqual(CallLimiter.defaultBurst(200), 1)
+      assert.strictEqual(CallLimiter.defaultWindowMillis, 1030)
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000 })
+      const starts: Array<number> = []
+      const fiber = yield* Effect.forEach(
+        Array.from({ length: 5 }),
+        () =>
+          Effect.zipRight(
+            limiter.acquire("k", 200),
+            Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t)))
+          ),
+        { concurrency: "unbounded", discard: true }
+      ).pipe(Effect.fork)
+      yield* TestClock.adjust(0)
+      assert.deepStrictEqual(starts, [0])
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(starts, [0, 5, 10, 15, 20])
+    })
+  )
+
+  it.effect("a call that wakes late pushes the call `limit` places later back by as much", () =>
+    Effect.gen(function* () {
+      // A clock whose sleeps end only when the test says so, at the time the test sets: a late wake-up.
+      let now = 0
+      const due: Array<number> = []
+      const wake: Array<() => void> = []
+      const clock: Clock.Clock = {
+        [Clock.ClockTypeId]: Clock.ClockTypeId,
+        unsafeCurrentTimeMillis: () => now,
+        currentTimeMillis: Effect.sync(() => now),
+        unsafeCurrentTimeNanos: () => BigInt(now) * 1_000_000n,
+        currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
+        sleep: (duration) =>
+          Effect.async<void>((resume) => {
+            due.push(now + Duration.toMillis(duration))
+            wake.push(() => resume(Effect.void))
+          })
+      }
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: 1 })
+      const call = Effect.fork(Effect.withClock(limiter.acquire("k", 2), clock))
+      yield* Fiber.join(yield* call) // due at 0: no wait
+      const second = yield* call
+      yield* Effect.yieldNow()
+      assert.deepStrictEqual(due, [500])
+      now = 700 // its wait ends 200 ms late
+      wake.shift()?.()
+      yield* Fiber.join(second)
+      const third = yield* call
+      const fourth = yield* call
+      yield* Effect.yieldNow()
+      // The third keeps a window after the first (1000); the fourth a window after the second really went: 1700,
+      // not 1500, where the server could see the second at 700 and the fourth at 1500, 800 ms apart.
+      assert.deepStrictEqual(due, [500, 1000, 1700])
+      now = 1700
+      for (const f of wake.splice(0)) f()
+      yield* Fiber.join(third)
+      yield* Fiber.join(fourth)
     })
   )
 
