@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Callback } from "@effect-tim/schema"
+import { CallbackToken } from "@effect-tim/usersig"
 import {
   Cause,
   Clock,
@@ -19,7 +20,7 @@ import {
   Fiber,
   Option,
   type ParseResult,
-  Redacted,
+  type Redacted,
   Runtime,
   Schema,
   Stream
@@ -224,10 +225,8 @@ export interface Receiver<R> {
  * @since 0.1.0
  */
 export const makeReceiver = <E, R>(handlers: Handlers<E, R>, options: Options): Receiver<R> => {
-  // An empty variable (TIM_CALLBACK_TOKEN="") would make every signature trivially forgeable while looking checked.
-  if (options.token !== undefined && Redacted.value(options.token).length === 0) {
-    throw new Error("the callback token must not be empty (leave it out to accept unsigned callbacks)")
-  }
+  const tokenProblem = CallbackToken.problem(options.token)
+  if (tokenProblem !== undefined) throw new Error(`the callback token ${tokenProblem}`)
   const deadline = Duration.decode(options.deadline ?? defaultDeadline)
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes
   const windowSeconds = options.windowSeconds ?? Signature.defaultWindowSeconds

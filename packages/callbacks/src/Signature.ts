@@ -14,18 +14,17 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto"
 import { Callback } from "@effect-tim/schema"
-import { Either, Redacted } from "effect"
+import { CallbackToken } from "@effect-tim/usersig"
+import { Either, type Redacted } from "effect"
 import { BadSignature, type CallbackError, Malformed, Stale, WrongApp } from "./CallbackError.js"
 
 /**
- * The `Sign` of a request made at `requestTime` (Unix seconds).
+ * The `Sign` of a request made at `requestTime` (Unix seconds): `CallbackToken.sign` of `@effect-tim/usersig`, the
+ * one implementation the emulator signs with too.
  *
  * @since 0.1.0
  */
-export const sign = (token: Redacted.Redacted<string>, requestTime: number): string =>
-  createHash("sha256")
-    .update(`${Redacted.value(token)}${requestTime}`, "utf8")
-    .digest("hex")
+export const sign: (token: Redacted.Redacted<string>, requestTime: number) => string = CallbackToken.sign
 
 /**
  * The URL parameters that make a signed callback request: `SdkAppid`, `CallbackCommand`, `contenttype`,

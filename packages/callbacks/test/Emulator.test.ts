@@ -7,9 +7,8 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Emulator } from "@effect-tim/emulator"
+import { Emulator, TestKit } from "@effect-tim/emulator"
 import {
   BlocklistAdd,
   BlocklistDelete,
@@ -77,25 +76,19 @@ const withEmulator = <A, E>(
   use: (emulator: Emulator.Emulator.Service) => Effect.Effect<A, E, TimClient.TimClient | Scope.Scope>,
   stateFile?: string
 ) =>
-  Effect.gen(function* () {
-    const emulator = yield* Emulator.make({
-      ...Emulator.testDefaults,
-      ...(stateFile === undefined ? {} : { stateFile }),
-      rateLimit: 0,
-      defaultAllowType: "AllowType_Type_AllowAny",
-      callbackUrl,
-      callbackToken: token
-    })
-    const client = TimClient.layer({
-      sdkAppId: Emulator.testDefaults.sdkAppId,
-      secretKey: Emulator.testDefaults.secretKey,
-      identifier: "administrator",
-      endpoint: emulator.baseUrl,
-      rateLimit: Number.POSITIVE_INFINITY,
-      retry: false
-    }).pipe(Layer.provide(NodeHttpClient.layerUndici), Layer.orDie)
-    return yield* Effect.provide(use(emulator), client)
-  })
+  Effect.flatMap(Emulator.Emulator, use).pipe(
+    Effect.provide(
+      TestKit.layer({
+        emulator: {
+          ...(stateFile === undefined ? {} : { stateFile }),
+          defaultAllowType: "AllowType_Type_AllowAny",
+          callbackUrl,
+          callbackToken: token
+        },
+        client: { retry: false }
+      }).pipe(Layer.orDie)
+    )
+  )
 
 const call = <A extends Parameters<TimClient.TimClient["Type"]["call"]>[0]>(api: A, request: unknown) =>
   Effect.flatMap(TimClient.TimClient, (client) => client.call(api, request as never)).pipe(Effect.orDie)
@@ -117,6 +110,19 @@ const ids = (...names: Array<string>) => {
 }
 
 describe("emulator → callbacks → handler", () => {
+  it.live("an empty callback token fails the emulator's start with a typed error (anyone could sign)", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Effect.provide(
+          Emulator.Emulator,
+          Emulator.layerTest({ callbackUrl: "http://127.0.0.1:9/cb", callbackToken: Redacted.make("") })
+        )
+      )
+      assert.strictEqual(error.reason, "InvalidOptions")
+      assert.include(error.message, "callbackToken must not be empty")
+    })
+  )
+
   it.live("every after-callback a REST write triggers, signed, in the documented shape", () =>
     Effect.scoped(
       Effect.gen(function* () {

@@ -1,8 +1,16 @@
 /**
- * Sign, verify and decode UserSigs (`UserSig`), with a cached signer service (`UserSigner`).
+ * Sign, verify and decode UserSigs (`UserSig`), with a cached signer service (`UserSigner`); the callback token's
+ * `Sign` (`CallbackToken`).
  *
  * @since 0.1.0
  */
+
+/**
+ * The app's callback token: the `Sign` of a callback request and the non-empty rule.
+ *
+ * @since 0.2.0
+ */
+export * as CallbackToken from "./CallbackToken.js"
 
 /**
  * Sign, verify and decode Tencent Cloud Chat UserSigs (TLSSigAPIv2).

@@ -10,7 +10,8 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Args, Command, Options } from "@effect/cli"
 import { Callback } from "@effect-tim/schema"
-import { Config, Console, Deferred, Effect, Exit, Option, Redacted } from "effect"
+import { CallbackToken } from "@effect-tim/usersig"
+import { Config, Console, Deferred, Effect, Exit, Option } from "effect"
 import { embedded } from "./connection.js"
 import { listenOptions } from "./emulatorCommand.js"
 import { ItemsFailed, type Subcommand, UsageError } from "./errors.js"
@@ -107,9 +108,8 @@ const listen = Command.make(
         if (!(Number.isInteger(o.port) && o.port >= 0 && o.port < 65536)) {
           return yield* usage("--port must be 0 to 65535")
         }
-        if (Option.isSome(o.token) && Redacted.value(o.token.value).length === 0) {
-          return yield* usage("--token (or TIM_CALLBACK_TOKEN) must not be empty")
-        }
+        const tokenProblem = CallbackToken.problem(Option.getOrUndefined(o.token))
+        if (tokenProblem !== undefined) return yield* usage(`--token (or TIM_CALLBACK_TOKEN) ${tokenProblem}`)
         const { Callbacks } = yield* callbacksModule
         const runtime = yield* Effect.runtime<never>()
         const say = (text: string) => Console.log(`${new Date().toISOString()} ${printable(text)}`)

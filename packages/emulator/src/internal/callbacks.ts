@@ -13,10 +13,10 @@
  * It also runs the client actions REST cannot perform (`POST /_emulator/client/friend_add`): it asks the app with
  * Sns.CallbackPrevFriendAdd first and adds only the friends the app allows.
  */
-import { createHash } from "node:crypto"
 import { FetchHttpClient, HttpClient, HttpClientRequest, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Callback, Envelope } from "@effect-tim/schema"
-import { Duration, Effect, Either, Queue, Redacted, Schedule, Schema, type Scope } from "effect"
+import { CallbackToken } from "@effect-tim/usersig"
+import { Duration, Effect, Either, Queue, type Redacted, Schedule, Schema, type Scope } from "effect"
 import { EmulatorError } from "../EmulatorError.js"
 import type { Ctx, Route } from "./handler.js"
 import { Failure, RawJson } from "./handler.js"
@@ -123,12 +123,6 @@ const relations = (state: State, from: string, candidates: ReadonlyArray<string>
 
 const minus = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].filter((x) => !b.has(x))
 
-/** The `Sign` of a request made at `requestTime` (the algorithm `@effect-tim/callbacks` verifies). */
-const sign = (token: Redacted.Redacted<string>, requestTime: number) =>
-  createHash("sha256")
-    .update(`${Redacted.value(token)}${requestTime}`, "utf8")
-    .digest("hex")
-
 const decodeDecision = Schema.decodeUnknownEither(Callback.DecisionAnswer)
 
 interface Delivery {
@@ -152,8 +146,9 @@ export const make = (options: Options): Effect.Effect<Sender, EmulatorError, Sco
     if (base.protocol !== "http:" && base.protocol !== "https:") {
       return yield* new EmulatorError({ reason: "InvalidOptions", message: "callbackUrl must be http:// or https://" })
     }
-    if (options.token !== undefined && Redacted.value(options.token).length === 0) {
-      return yield* new EmulatorError({ reason: "InvalidOptions", message: "callbackToken must not be empty" })
+    const tokenProblem = CallbackToken.problem(options.token)
+    if (tokenProblem !== undefined) {
+      return yield* new EmulatorError({ reason: "InvalidOptions", message: `callbackToken ${tokenProblem}` })
     }
     const attempts = Math.max(1, options.attempts ?? 3)
     const timeout = options.timeout ?? Duration.seconds(2)
@@ -176,7 +171,7 @@ export const make = (options: Options): Effect.Effect<Sender, EmulatorError, Sco
         if (options.token !== undefined) {
           // Signed per try, as a retried request is a new request.
           url.searchParams.set(Callback.QueryParams.requestTime, String(nowSeconds))
-          url.searchParams.set(Callback.QueryParams.sign, sign(options.token, nowSeconds))
+          url.searchParams.set(Callback.QueryParams.sign, CallbackToken.sign(options.token, nowSeconds))
         }
         return HttpClientRequest.post(url.toString()).pipe(
           HttpClientRequest.bodyText(JSON.stringify(delivery.body), "application/json")
