@@ -70,16 +70,7 @@ export const defaultPrefix = "effect-tim:limit:"
 export const defaultFallbackShare = 0.25
 
 interface GcraRedis extends Redis {
-  timGcra(
-    key: string,
-    interval: number,
-    tolerance: number,
-    window: number,
-    limit: number,
-    reportNumber: number,
-    reportCreated: number,
-    reportWentAt: number
-  ): Promise<[wait: number, grant: number, number: number, created: number]>
+  readonly timGcra: Gcra.Command
 }
 
 /** When a call really went (µs of the Redis server's clock, an upper bound), to be reported with the next reservation. */

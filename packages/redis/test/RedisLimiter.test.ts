@@ -7,16 +7,7 @@ import * as Gcra from "../src/internal/gcra.js"
 import { redisServer } from "./redisServer.js"
 
 interface ScriptRedis extends Redis {
-  gcra(
-    key: string,
-    interval: number,
-    tolerance: number,
-    window: number,
-    limit: number,
-    reportNumber: number,
-    reportCreated: number,
-    reportWentAt: number
-  ): Promise<[wait: number, grant: number, number: number, created: number]>
+  readonly gcra: Gcra.Command
 }
 
 /** A plain client with the limiter's script, for looking at what the server decides and stores. */
@@ -137,12 +128,26 @@ describe("the GCRA script, late calls", () => {
       const [, eighth] = yield* reserve("k", [1, created, first + 400_000])
       assert.strictEqual(eighth - seventh, interval)
 
-      // A report from an earlier life of the key counts every reservation of this life as after it.
+      // A report from an earlier life of the key: how many calls came after it is unknown, the next call keeps the window.
       const other = yield* Effect.all(Arr.replicate(reserve("j"), 2))
       const [, jFirst, , jCreated] = other[0]!
       const [, jThird] = yield* reserve("j", [3, jCreated - 1, jFirst + 500_000])
-      // Two reservations in this life came after it: the call limit places later is 2 further, 3 intervals ahead.
-      assert.strictEqual(jThird - jFirst, 500_000 + window - 2 * interval)
+      assert.strictEqual(jThird - jFirst, 500_000 + window)
+      // The calls in between keep their slots: a report about the third (50 ms late), with the fourth reservation,
+      // moves only the eighth; the ones after it pace on from it.
+      const fourth = yield* reserve("j", [3, jCreated, jThird + 50_000])
+      const later = yield* Effect.all(Arr.replicate(reserve("j"), 5))
+      assert.deepStrictEqual(
+        [fourth, ...later].map(([, grant, number]) => [number, grant - jThird]),
+        [
+          [4, interval],
+          [5, 2 * interval],
+          [6, 3 * interval],
+          [7, 4 * interval],
+          [8, window + 50_000],
+          [9, window + 50_000 + interval]
+        ]
+      )
     })
   )
 })
@@ -193,7 +198,8 @@ describe("RedisLimiter", () => {
         sleep: (duration) =>
           Effect.async<void>((resume) => {
             if (Duration.toMillis(duration) === 7000) return
-            waits.push(Duration.toMillis(duration))
+            // When the wait ends in real time: the grant on the server's clock (same host), give or take the answer's way.
+            waits.push(Date.now() + Duration.toMillis(duration))
             wake.push(() => resume(Effect.void))
           })
       }
@@ -206,19 +212,18 @@ describe("RedisLimiter", () => {
         })
       yield* Fiber.join(yield* call) // at once
       const second = yield* call
-      const secondWait = yield* waitFor(1)
-      assert.closeTo(secondWait, 515, 50)
-      nanos += BigInt(Math.round((secondWait + 300) * 1e6)) // it wakes 300 ms late
+      const secondDue = yield* waitFor(1)
+      nanos += BigInt(Math.round((secondDue - Date.now() + 300) * 1e6)) // it wakes 300 ms late
       wake.shift()?.()
       yield* Fiber.join(second)
-      // The call `limit` places after the second must go a window after the second really went: 515 + 300 + 1030
-      // after the first (not 1545). The third, paced before it, moves on by as much.
+      // The call `limit` places after the second must go a window after the second really went: 300 + 1030 after
+      // the second's grant (not 1030). The third, in between, keeps its slot.
       const third = yield* call
-      const thirdWait = yield* waitFor(2)
+      const thirdDue = yield* waitFor(2)
       const fourth = yield* call
-      const fourthWait = yield* waitFor(3)
-      assert.closeTo(thirdWait, 515 + 300 + 515, 60, "the third moved on")
-      assert.closeTo(fourthWait, 515 + 300 + 1030, 60, "the fourth a window after the second went")
+      const fourthDue = yield* waitFor(3)
+      assert.closeTo(thirdDue - secondDue, 515, 40, "the third keeps its slot")
+      assert.closeTo(fourthDue - secondDue, 300 + 1030, 40, "the fourth a window after the second went")
       for (const f of wake.splice(0)) f()
       yield* Fiber.join(third)
       yield* Fiber.join(fourth)
@@ -286,7 +291,7 @@ describe("RedisLimiter", () => {
         const shared = yield* drive(limiter, "k", limit, 4, 1000).pipe(
           Effect.provide(Logger.replace(Logger.defaultLogger, logger))
         )
-        assert.isAtLeast(shared.length, 34, "the whole budget again")
+        assert.isAtLeast(shared.length, 30, "the shared budget again (at most 38.8 a second), not the local 20")
         assert.isAtLeast((yield* commandCalls(plain, "evalsha")) - before, shared.length, "through Redis")
         assert.match(logs.join("\n"), /answers again/)
       })
@@ -308,11 +313,14 @@ describe("RedisLimiter", () => {
       const during = times.filter((t) => t >= stoppedAt + 100 && t < startedAt).length
       const end = Math.max(...times)
       const after = times.filter((t) => t >= end - 1000).length
-      // 1.4 s at 25% of 40/s: about 14 calls; unlimited would be thousands, a stall would be none.
-      assert.isAtMost(during, 17, "never unlimited while Redis is down")
+      // About 1.4 s (longer when the restart is slow) at 25% of 40/s: about 14 calls; unlimited would be thousands,
+      // a stall would be none.
+      const local = ((startedAt - stoppedAt - 100) / 1000) * limit * 0.25
+      assert.isAtMost(during, Math.ceil(local) + 3, "never unlimited while Redis is down")
       assert.isAtLeast(during, 8, "calls go on while Redis is down")
       assert.isAtLeast(end - startedAt, 1500, "the run went on after the restart")
-      assert.isAtLeast(after, 34, "the shared budget after the restart (about 40 in the last second)")
+      // The shared budget again (at most 38.8 a second, less where a loaded host makes calls late), not the local 10.
+      assert.isAtLeast(after, 30, "the shared budget after the restart")
       const plain = yield* plainClient(server.url)
       assert.isAtLeast(yield* commandCalls(plain, "evalsha"), 20, "the restarted server is used (script reloaded)")
     })

@@ -4,20 +4,27 @@ import { Clock, Duration, Effect, Fiber, TestClock } from "effect"
 import { CallLimiter, TimClient } from "../src/index.js"
 import { checkOk, checkRequest, json, scripted, seedClient } from "./fixtures/scripted.js"
 
+/** `count` callers acquiring under one key at once: when each got its slot (in order), and the fiber running them. */
+const acquireAll = (limiter: CallLimiter.CallLimiter.Service, count: number, limit: number) =>
+  Effect.gen(function* () {
+    const starts: Array<number> = []
+    const fiber = yield* Effect.forEach(
+      Array.from({ length: count }),
+      () =>
+        Effect.zipRight(
+          limiter.acquire("k", limit),
+          Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t)))
+        ),
+      { concurrency: "unbounded", discard: true }
+    ).pipe(Effect.fork)
+    return { starts, fiber }
+  })
+
 describe("CallLimiter.makeMemory", () => {
   it.effect("lets a full burst through, then one call per slot a window later; calls wait, never fail", () =>
     Effect.gen(function* () {
       const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: Number.POSITIVE_INFINITY })
-      const starts: Array<number> = []
-      const fiber = yield* Effect.forEach(
-        Array.from({ length: 7 }),
-        () =>
-          Effect.zipRight(
-            limiter.acquire("k", 3),
-            Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t)))
-          ),
-        { concurrency: "unbounded", discard: true }
-      ).pipe(Effect.fork)
+      const { starts, fiber } = yield* acquireAll(limiter, 7, 3)
       yield* TestClock.adjust(0)
       assert.deepStrictEqual(starts, [0, 0, 0])
       yield* TestClock.adjust("999 millis")
@@ -58,16 +65,7 @@ describe("CallLimiter.makeMemory", () => {
   it.effect("paces calls evenly after a small burst, and never exceeds the window either", () =>
     Effect.gen(function* () {
       const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: 4 })
-      const starts: Array<number> = []
-      const fiber = yield* Effect.forEach(
-        Array.from({ length: 400 }),
-        () =>
-          Effect.zipRight(
-            limiter.acquire("k", 200),
-            Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t)))
-          ),
-        { concurrency: "unbounded", discard: true }
-      ).pipe(Effect.fork)
+      const { starts, fiber } = yield* acquireAll(limiter, 400, 200)
       yield* TestClock.adjust(0)
       assert.deepStrictEqual(starts, [0, 0, 0, 0]) // the burst
       yield* TestClock.adjust("5 seconds")
@@ -84,16 +82,7 @@ describe("CallLimiter.makeMemory", () => {
       assert.strictEqual(CallLimiter.defaultBurst(200), 1)
       assert.strictEqual(CallLimiter.defaultWindowMillis, 1030)
       const limiter = CallLimiter.makeMemory({ windowMillis: 1000 })
-      const starts: Array<number> = []
-      const fiber = yield* Effect.forEach(
-        Array.from({ length: 5 }),
-        () =>
-          Effect.zipRight(
-            limiter.acquire("k", 200),
-            Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t)))
-          ),
-        { concurrency: "unbounded", discard: true }
-      ).pipe(Effect.fork)
+      const { starts, fiber } = yield* acquireAll(limiter, 5, 200)
       yield* TestClock.adjust(0)
       assert.deepStrictEqual(starts, [0])
       yield* TestClock.adjust("1 second")

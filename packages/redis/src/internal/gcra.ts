@@ -4,7 +4,7 @@
  *
  * State per key, a hash: `t`, the theoretical arrival time (TAT) of the next call in microseconds of the server's
  * clock (`TIME`); `n`, the number of reservations so far; `e`, when the key was created (tells a report about an
- * earlier life of the key apart). A call arriving at `now` is granted at `max(now, tat - tolerance)` and moves the
+ * earlier life of the key apart); `f<number>`, the earliest a future call may be granted, from reports. A call arriving at `now` is granted at `max(now, tat - tolerance)` and moves the
  * TAT on by one interval; the script answers how long the caller must wait. Callers' clocks never enter: they only
  * sleep the relative wait the server computed, and measure how late they really went.
  *
@@ -15,8 +15,9 @@
  * delivery jitter.
  *
  * A caller that went later than its grant (a busy event loop) reports it with its next reservation: "call number
- * `n` went at `at`". The script then keeps the call `limit` places after it at least a window after `at`, by
- * moving the TAT on where needed: the memory limiter's ring of actual release times, without a second round trip.
+ * `n` went at `at`". The script then keeps call `n + limit` at least a window after `at` (a floor stored for that
+ * number, applied when it is reserved): the memory limiter's ring of actual release times, without a second round
+ * trip. Only that call waits longer (the ones in between keep their slots), and the calls after it pace on from it.
  */
 
 /**
@@ -40,15 +41,22 @@ if tat == nil or n == nil or e == nil then tat = now; n = 0; e = now end
 if tat < now then tat = now end
 local wentAt = tonumber(ARGV[7])
 if wentAt > 0 then
-  -- reservations made after the reported call: all of this key's life if it was made in an earlier one
-  local since = n
-  if tonumber(ARGV[6]) == e then since = n - tonumber(ARGV[5]) end
-  -- this call is number n + 1; the one limit places after the reported call is still ahead places further
-  local ahead = limit - 1 - since
-  if ahead >= 0 then
-    local floor = wentAt + window - ahead * interval + tolerance
-    if floor > tat then tat = floor end
+  -- the call limit places after the reported one: the next one if the report is from an earlier life of the key
+  local target = n + 1
+  if tonumber(ARGV[6]) == e then target = tonumber(ARGV[5]) + limit end
+  if target > n then
+    local floor = wentAt + window
+    local field = 'f' .. target
+    local held = tonumber(redis.call('HGET', KEYS[1], field))
+    if held == nil or floor > held then redis.call('HSET', KEYS[1], field, string.format('%d', floor)) end
   end
+end
+-- this call is number n + 1: no earlier than a window after the call limit places before it went, if reported
+local own = 'f' .. (n + 1)
+local floor = tonumber(redis.call('HGET', KEYS[1], own))
+if floor ~= nil then
+  if floor + tolerance > tat then tat = floor + tolerance end
+  redis.call('HDEL', KEYS[1], own)
 end
 local at = tat - tolerance
 if at < now then at = now end
@@ -59,6 +67,18 @@ redis.call('HSET', KEYS[1], 't', string.format('%d', nextTat), 'n', n, 'e', stri
 redis.call('PEXPIRE', KEYS[1], math.floor((nextTat - now + 2 * window) / 1000) + 1)
 return { at - now, at, n, e }
 `
+
+/** The script as a command of an ioredis client (`defineCommand(name, { numberOfKeys: 1, lua: script })`). */
+export type Command = (
+  key: string,
+  interval: number,
+  tolerance: number,
+  window: number,
+  limit: number,
+  reportNumber: number,
+  reportCreated: number,
+  reportWentAt: number
+) => Promise<[wait: number, grant: number, number: number, created: number]>
 
 /** The microseconds between two paced calls for `limit` calls per `windowMillis`. */
 export const intervalMicros = (limit: number, windowMillis: number): number => Math.ceil((windowMillis * 1000) / limit)
