@@ -136,10 +136,10 @@ export const runFile = <R>(spec: FileSpec<R>, options: FileOptions) =>
         Effect.gen(function* () {
           const progress = yield* Progress.start(tally, Math.max(0, input.rows - journaled))
           const sink = makeSink(options.json, progress.around)
-          yield* BulkInput.rows(options.path).pipe(
-            BulkInput.chunks(options.chunk),
+          yield* BulkInput.fileChunks(options.path, options.chunk).pipe(
             Stream.filter((chunk) => {
-              if (!done.has(chunk.id)) return true
+              // A chunk's id is a hash of its rows: only computed when there is a journal to read or to write.
+              if (done.size === 0 || !done.has(chunk.id)) return true
               skippedChunks++
               skippedItems += chunk.rows.length
               return false
@@ -162,14 +162,14 @@ export const runFile = <R>(spec: FileSpec<R>, options: FileOptions) =>
                 if (failure !== undefined) return yield* failure
                 let failed = 0
                 const failures: Array<Failures.Failure> = []
+                tally.addAll(result.rows)
                 for (const row of result.rows) {
-                  tally.add(row)
-                  yield* sink.row(row)
                   if (isFailed(row)) {
                     failed++
                     if ("from" in row) failures.push({ from: row.from, to: row.to, ...row.error })
                   }
                 }
+                yield* sink.rows(result.rows)
                 tally.retries += result.retries
                 if (failuresFile !== undefined) failuresSize = yield* failuresFile.write(failures)
                 if (journal !== undefined) {

@@ -68,6 +68,32 @@ export class Tally {
     }
   }
 
+  /** Adds the rows of a chunk: a run of equal outcomes is counted in the map once, not row by row. */
+  addAll(rows: ReadonlyArray<Row>): void {
+    let key = ""
+    let run = 0
+    const flush = () => {
+      if (run === 0) return
+      this.total += run
+      this.succeeded += run
+      this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + run)
+      run = 0
+    }
+    for (const row of rows) {
+      if (isFailed(row)) {
+        this.add(row)
+        continue
+      }
+      const k = typeof row.outcome === "string" ? row.outcome : "ok"
+      if (k !== key) {
+        flush()
+        key = k
+      }
+      run++
+    }
+    flush()
+  }
+
   summary(extra: Record<string, unknown> = {}): Record<string, unknown> {
     return {
       total: this.total,
@@ -133,10 +159,11 @@ export const printValue = (json: boolean, value: unknown, text: () => string): E
 
 /**
  * Prints rows as they arrive, for bulk files: with `--json` one JSON document whose `items` array is written
- * item by item (memory stays bounded); otherwise only the failed items, as table lines, then the summary.
+ * chunk by chunk (memory stays bounded); otherwise only the failed items, as table lines, then the summary.
+ * Each call of `rows` is at most one write: a chunk of a thousand items is one string, not a thousand writes.
  */
 export interface RowSink {
-  readonly row: (row: Row) => Effect.Effect<void>
+  readonly rows: (rows: ReadonlyArray<Row>) => Effect.Effect<void>
   readonly end: (summary: Record<string, unknown>) => Effect.Effect<void>
 }
 
@@ -148,17 +175,24 @@ export const makeSink = (
   let pending: string | undefined
   let started = false
   let printedFailures = 0
+  const print = (lines: ReadonlyArray<string>) =>
+    lines.length === 0 ? Effect.void : around(Console.log(lines.join("\n")))
   if (json) {
+    // Each item on its own line, followed by a comma unless it is the last: an item is held back until the next
+    // one (or the end) says which.
     return {
-      row: (row) =>
+      rows: (rows) =>
         Effect.suspend(() => {
-          const text = JSON.stringify(row)
-          const previous = pending
-          const head = started ? undefined : '{"items":['
-          started = true
-          pending = text
-          const out = [head, previous === undefined ? undefined : `${previous},`].filter(Predicate.isNotUndefined)
-          return out.length === 0 ? Effect.void : around(Console.log(out.join("\n")))
+          const out: Array<string> = []
+          if (!started && rows.length > 0) {
+            started = true
+            out.push('{"items":[')
+          }
+          for (const row of rows) {
+            if (pending !== undefined) out.push(`${pending},`)
+            pending = JSON.stringify(row)
+          }
+          return print(out)
         }),
       end: (summary) =>
         Effect.suspend(() => {
@@ -169,15 +203,17 @@ export const makeSink = (
     }
   }
   return {
-    row: (row) =>
-      isFailed(row)
-        ? Effect.suspend(() => {
-            const first = printedFailures++ === 0
-            const cells = rowCells(row)
-            const text = cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(16) : c)).join("  ")
-            return around(Console.log(first ? `failed items:\n${text}` : text))
-          })
-        : Effect.void,
+    rows: (rows) =>
+      Effect.suspend(() => {
+        const out: Array<string> = []
+        for (const row of rows) {
+          if (!isFailed(row)) continue
+          const cells = rowCells(row)
+          const text = cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(16) : c)).join("  ")
+          out.push(printedFailures++ === 0 ? `failed items:\n${text}` : text)
+        }
+        return print(out)
+      }),
     end: (summary) => Console.log(`${printedFailures > 0 ? "\n" : ""}${renderSummary(summary)}`)
   }
 }
