@@ -11,7 +11,7 @@ import { Friends } from "@effect-tim/friends"
 import type { RedisLimiterError } from "@effect-tim/redis"
 import { type OptionsError, Region, TimClient } from "@effect-tim/transport"
 import { type UserSigError, UserSigner } from "@effect-tim/usersig"
-import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
+import { Config, Console, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { UsageError } from "./errors.js"
 import * as Lazy from "./lazy.js"
 
@@ -56,6 +56,14 @@ export const options = {
     Options.withDescription(`calls per second per API (default ${TimClient.defaultRateLimit}; 0 = unlimited)`),
     Options.withDefault(TimClient.defaultRateLimit)
   ),
+  retrySeconds: Options.float("retry-seconds").pipe(
+    Options.withPseudoName("S"),
+    Options.withDescription(
+      `how long one call may keep being retried, in seconds (default ${Duration.toSeconds(TimClient.defaultRetryPolicy.maxElapsed)}; 0 = no retries)`
+    ),
+    Options.withFallbackConfig(Config.number("TIM_RETRY_SECONDS")),
+    Options.optional
+  ),
   concurrency: Options.integer("concurrency").pipe(
     Options.withDescription(`accounts (or file chunks) processed concurrently (default ${Friends.defaultConcurrency})`),
     Options.withDefault(Friends.defaultConcurrency)
@@ -78,6 +86,7 @@ export interface Connection {
   readonly secretKey: Option.Option<Redacted.Redacted<string>>
   readonly json: boolean
   readonly rateLimit: number
+  readonly retrySeconds: Option.Option<number>
   readonly concurrency: number
   readonly redis: Option.Option<Redacted.Redacted<string>>
 }
@@ -97,6 +106,11 @@ export type Target =
 /** Picks the target: the embedded emulator when nothing is set, otherwise a complete remote configuration. */
 export const target = (c: Connection): Effect.Effect<Target, UsageError> => {
   if (c.rateLimit < 0) return Effect.fail(new UsageError({ message: "--rate-limit must be 0 (unlimited) or more" }))
+  if (Option.isSome(c.retrySeconds) && !(c.retrySeconds.value >= 0 && Number.isFinite(c.retrySeconds.value))) {
+    return Effect.fail(
+      new UsageError({ message: "--retry-seconds (TIM_RETRY_SECONDS) must be 0 (no retries) or more" })
+    )
+  }
   if (c.concurrency < 1) return Effect.fail(new UsageError({ message: "--concurrency must be at least 1" }))
   if (Option.isSome(c.redis) && c.rateLimit === 0) {
     return Effect.fail(new UsageError({ message: "--redis (TIM_REDIS_URL) shares a rate limit: give one, not 0" }))
@@ -174,6 +188,13 @@ export const httpLayer = (counter?: CallCounter): Layer.Layer<HttpClient.HttpCli
 
 const clientRateLimit = (perSecond: number) => (perSecond === 0 ? Number.POSITIVE_INFINITY : perSecond)
 
+/** The client's retry policy for `--retry-seconds`: the default when not given, none for 0, else that budget. */
+export const retryPolicy = (seconds: Option.Option<number>): Partial<TimClient.RetryPolicy> | false | undefined =>
+  Option.match(seconds, {
+    onNone: () => undefined,
+    onSome: (s) => (s === 0 ? false : { maxElapsed: Duration.millis(Math.round(s * 1000)) })
+  })
+
 /** The client layer for a remote target, or for an emulator at `baseUrl`. */
 export const clientLayer = (
   options: {
@@ -183,6 +204,7 @@ export const clientLayer = (
     readonly endpoint?: string | undefined
     readonly region?: Region.Region | undefined
     readonly rateLimit: number
+    readonly retry?: Partial<TimClient.RetryPolicy> | false | undefined
   },
   counter?: CallCounter
 ): Layer.Layer<TimClient.TimClient, OptionsError.OptionsError | UserSigError.UserSigError> =>
@@ -192,7 +214,8 @@ export const clientLayer = (
     identifier: options.identifier,
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),
-    rateLimit: clientRateLimit(options.rateLimit)
+    rateLimit: clientRateLimit(options.rateLimit),
+    ...(options.retry !== undefined ? { retry: options.retry } : {})
   }).pipe(Layer.provide(httpLayer(counter)))
 
 /**
@@ -218,7 +241,11 @@ const sharedLimit = <E, R>(
  * HTTP requests counted into `counter` when given. The same layer users test their own code with.
  */
 export const embeddedKit = (
-  options: { readonly emulator: Partial<Emulator.Options>; readonly rateLimit: number },
+  options: {
+    readonly emulator: Partial<Emulator.Options>
+    readonly rateLimit: number
+    readonly retry?: Partial<TimClient.RetryPolicy> | false | undefined
+  },
   counter?: CallCounter
 ): Layer.Layer<
   Emulator.Emulator | TimClient.TimClient,
@@ -228,7 +255,10 @@ export const embeddedKit = (
     Effect.map(Lazy.emulator, ({ TestKit }) =>
       TestKit.layer({
         emulator: options.emulator,
-        client: { rateLimit: clientRateLimit(options.rateLimit) },
+        client: {
+          rateLimit: clientRateLimit(options.rateLimit),
+          ...(options.retry !== undefined ? { retry: options.retry } : {})
+        },
         httpClient: httpLayer(counter)
       })
     )
@@ -239,11 +269,15 @@ const embeddedLockWait = "10 minutes"
 
 /**
  * The embedded emulator with its state file in `./.tim/` (said once on stderr) and a client of it; `rateLimit`
- * applies to both (0 = unlimited).
+ * applies to both (0 = unlimited), `retry` to the client.
  */
-export const embeddedLayer = (
-  rateLimit: number
-): Layer.Layer<
+export const embeddedLayer = ({
+  rateLimit,
+  retry
+}: {
+  readonly rateLimit: number
+  readonly retry?: Partial<TimClient.RetryPolicy> | false | undefined
+}): Layer.Layer<
   Emulator.Emulator | TimClient.TimClient,
   EmulatorError.EmulatorError | PlatformError | OptionsError.OptionsError | UserSigError.UserSigError,
   FileSystem.FileSystem
@@ -258,7 +292,8 @@ export const embeddedLayer = (
       // Parallel `tim` runs take turns on the state file (each waits for the lock) instead of losing writes.
       return embeddedKit({
         emulator: { stateFile: embedded.stateFile, stateFileLockWait: embeddedLockWait, rateLimit },
-        rateLimit
+        rateLimit,
+        retry
       })
     })
   )
@@ -278,10 +313,11 @@ export const layer = (
 ): Layer.Layer<Friends.Friends | TimClient.TimClient, ConnectionError, FileSystem.FileSystem> =>
   Layer.unwrapEffect(
     Effect.map(target(c), (t) => {
+      const retry = retryPolicy(c.retrySeconds)
       const client: Layer.Layer<TimClient.TimClient, ConnectionError, FileSystem.FileSystem> =
         t._tag === "Remote"
-          ? sharedLimit(clientLayer({ ...t, rateLimit: c.rateLimit }), c.redis)
-          : embeddedLayer(c.rateLimit)
+          ? sharedLimit(clientLayer({ ...t, rateLimit: c.rateLimit, retry }), c.redis)
+          : embeddedLayer({ rateLimit: c.rateLimit, retry })
       return Friends.layer({ concurrency: c.concurrency }).pipe(Layer.provideMerge(client))
     })
   )
