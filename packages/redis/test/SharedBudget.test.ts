@@ -1,6 +1,11 @@
 /**
  * The issue's main test: four worker processes, each configured with the full per-API limit and sharing one Redis,
- * against one emulator whose own limit is that same number.
+ * against one emulator whose own limit is that same number (a strict sliding second, counted when it handles a
+ * call): no 60007 at all, and together at least 95% of the limit.
+ *
+ * The margin for delivery jitter is the window's guard (30 ms): a host so loaded that a call reaches the emulator
+ * more than that later than the call `limit` places after it fails this test, as it would meet 60007 from Tencent.
+ * Run it on its own, not beside other test files on a small machine (see the package README).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Emulator } from "@effect-tim/emulator"
@@ -13,7 +18,7 @@ const SECONDS = 12
 
 describe("four processes, one budget", () => {
   it.scopedLive(
-    "friend_check from 4 workers with the full limit each: at most 2% refused (60007), >= 80% of the limit for 12 s",
+    "friend_check from 4 workers with the full limit each: no 60007, >= 95% of the limit for 12 s",
     () =>
       Effect.gen(function* () {
         const server = yield* redisServer
@@ -35,29 +40,20 @@ describe("four processes, one budget", () => {
         const failures = results.flatMap((r) => Object.entries(r.failures))
         const fallbacks = results.reduce((n, r) => n + r.fallbacks, 0)
         // Retries are off, so a 60007 shows as a failed call. Four workers that did not share the budget would send
-        // 4 x LIMIT a second and see about three calls in four refused. Calls granted evenly by Redis can still reach
-        // the server bunched when this runs beside other test files on 2 cores: a few refusals are tolerated here;
-        // the goal of none, and of >= 95% of the limit, is measured quiet by bench/shared-budget.ts.
-        assert.deepStrictEqual(
-          failures.filter(([tag]) => tag !== "ApiRateLimited"),
-          [],
-          `no call failed but for 60007; fallbacks: ${fallbacks}`
-        )
+        // 4 x LIMIT a second and see about three calls in four refused.
+        assert.deepStrictEqual(failures, [], `no call failed; fallbacks: ${fallbacks}`)
         const check = stats.apis["v4/sns/friend_check"]
         assert.isDefined(check)
         const answers = check?.answers ?? {}
         assert.deepStrictEqual(
-          Object.keys(answers).filter((code) => code !== "0" && code !== "60007"),
-          [],
-          JSON.stringify(answers)
+          Object.keys(answers),
+          ["0"],
+          `the emulator's answers by code: ${JSON.stringify(answers)}`
         )
-        const refused = answers["60007"] ?? 0
-        const calls = Object.values(answers).reduce((n, c) => n + c, 0)
-        assert.isAtMost(refused, 0.02 * calls, `60007 for ${refused} of ${calls} calls`)
         // The workers' warm-up calls come before the start; count the calls completed inside the window.
         const inWindow = results.flatMap((r) => r.done).filter((t) => t >= 0 && t <= SECONDS * 1000).length
         const share = inWindow / (LIMIT * SECONDS)
-        assert.isAtLeast(share, 0.8, `aggregate ${(share * 100).toFixed(1)}% of ${LIMIT}/s`)
+        assert.isAtLeast(share, 0.95, `aggregate ${(share * 100).toFixed(1)}% of ${LIMIT}/s`)
         assert.isAtMost(share, 1.0)
         for (const result of results) assert.isAtLeast(result.done.length, 0.1 * LIMIT * SECONDS, "every worker ran")
       }),
