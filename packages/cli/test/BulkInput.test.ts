@@ -3,7 +3,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Effect, FastCheck as fc, Stream } from "effect"
 import * as BulkInput from "../src/BulkInput.js"
 
 const tmp = (name: string, content: string) => {
@@ -15,6 +15,71 @@ const tmp = (name: string, content: string) => {
 
 const readAll = (file: string) =>
   BulkInput.rows(file).pipe(Stream.runCollect, Effect.map(Chunk.toReadonlyArray), Effect.provide(NodeContext.layer))
+
+/**
+ * What a CSV file means, line by line through `parseCsvLine`, `parseHeader` and `parseLine` (the reader's fast
+ * path must agree with it): the rows, or the first bad line and its reason.
+ */
+const reference = (
+  content: string
+): ReadonlyArray<BulkInput.Row> | { readonly line: number; readonly reason: string } => {
+  const rows: Array<BulkInput.Row> = []
+  let order: ReadonlyArray<BulkInput.Column> = BulkInput.columns
+  let first = true
+  const lines = content.split("\n")
+  if (lines.at(-1) === "") lines.pop()
+  for (let i = 0; i < lines.length; i++) {
+    let text = lines[i]!.endsWith("\r") ? lines[i]!.slice(0, -1) : lines[i]!
+    if (i === 0 && text.startsWith("\ufeff")) text = text.slice(1)
+    if (text.trim().length === 0) continue
+    if (first) {
+      first = false
+      const fields = BulkInput.parseCsvLine(text)
+      const header = typeof fields === "string" ? undefined : BulkInput.parseHeader(fields)
+      if (typeof header === "string") return { line: i + 1, reason: header }
+      if (header !== undefined) {
+        order = header
+        continue
+      }
+    }
+    const row = BulkInput.parseLine("csv", order, text, i + 1)
+    if (typeof row === "string") return { line: i + 1, reason: row }
+    rows.push(row)
+  }
+  return rows
+}
+
+/** Feeds `content` to a parser in pieces cut at `cuts` (block boundaries fall anywhere, also inside a line). */
+const parseInPieces = (content: string, cuts: ReadonlyArray<number>) => {
+  const parser = BulkInput.makeParser("p.csv")
+  const rows: Array<BulkInput.Row> = []
+  let at = 0
+  for (const cut of [...cuts.map((c) => c % (content.length + 1)).sort((a, b) => a - b), content.length]) {
+    const result = parser.feed(content.slice(at, cut))
+    if (result instanceof BulkInput.BulkInputError) return { line: result.line, reason: result.reason }
+    rows.push(...result)
+    at = cut
+  }
+  const last = parser.end()
+  if (last instanceof BulkInput.BulkInputError) return { line: last.line, reason: last.reason }
+  return [...rows, ...last]
+}
+
+// Quotes are rare (a line with one takes the slow path): most lines exercise the fast one.
+const csvLine = fc
+  .array(
+    fc.oneof(
+      { arbitrary: fc.constantFrom("u1", "u2", "b", "é", " ", "\t", "\u00a0", ",", ",", "x y"), weight: 20 },
+      { arbitrary: fc.constantFrom('"', '""'), weight: 1 }
+    ),
+    { maxLength: 9 }
+  )
+  .map((parts) => parts.join(""))
+const csvFile = fc.record({
+  header: fc.constantFrom("", "from,to\n", "to,from,remark\n", " From , TO ,group,wording\n", "\ufefffrom,to\n"),
+  lines: fc.array(fc.tuple(csvLine, fc.constantFrom("\n", "\r\n")), { maxLength: 12 }),
+  last: fc.constantFrom("", "u1,u2", "u1,")
+})
 
 describe("BulkInput", () => {
   it("splits CSV lines with RFC 4180 quoting", () => {
@@ -93,6 +158,37 @@ describe("BulkInput", () => {
     })
   )
 
+  it.prop(
+    "the reader's fast path reads CSV as parseCsvLine and parseLine do, wherever the blocks are cut",
+    [csvFile, fc.array(fc.nat(), { maxLength: 4 })],
+    ([file, cuts]) => {
+      const content = file.header + file.lines.map(([l, eol]) => l + eol).join("") + file.last
+      assert.deepStrictEqual(parseInPieces(content, cuts), reference(content))
+    },
+    { fastCheck: { numRuns: 3000 } }
+  )
+
+  it.effect.prop(
+    "inspect (which counts without building rows) accepts and refuses what the row reader does",
+    [csvFile],
+    ([file]) =>
+      Effect.gen(function* () {
+        const content = file.header + file.lines.map(([l, eol]) => l + eol).join("") + file.last
+        const expected = reference(content)
+        const result = yield* Effect.either(BulkInput.inspect(tmp("i.csv", content)))
+        if (Array.isArray(expected)) {
+          assert.strictEqual(result._tag === "Right" ? result.right.rows : result.left.message, expected.length)
+        } else {
+          const error = result._tag === "Left" ? result.left : undefined
+          assert.deepStrictEqual(
+            error?._tag === "BulkInputError" ? { line: error.line, reason: error.reason } : result,
+            expected
+          )
+        }
+      }).pipe(Effect.provide(NodeContext.layer)),
+    { fastCheck: { numRuns: 300 } }
+  )
+
   it.effect("groups rows by from-account within a window, splits at maxItems, with stable ids", () =>
     Effect.gen(function* () {
       const rows: Array<BulkInput.Row> = [
@@ -120,6 +216,27 @@ describe("BulkInput", () => {
       )
       // A different content at the same lines gets a different id.
       assert.notStrictEqual(BulkInput.chunkId([{ line: 1, from: "a", to: "z" }]), BulkInput.chunkId([rows[0]!]))
+      // Read from a file, the chunks are the same as grouping the row stream, ids included.
+      const file = tmp("w.csv", `from,to\n${rows.map((r) => `${r.from},${r.to}`).join("\n")}\nb,y3\na,x4\n`)
+      for (const options of [
+        { window: 10, maxItems: 2 },
+        { window: 3, maxItems: 2 },
+        { window: 2, maxItems: 1000 }
+      ]) {
+        const grouped = yield* BulkInput.rows(file).pipe(
+          BulkInput.chunks(options),
+          Stream.runCollect,
+          Effect.provide(NodeContext.layer)
+        )
+        const read = yield* BulkInput.fileChunks(file, options).pipe(
+          Stream.runCollect,
+          Effect.provide(NodeContext.layer)
+        )
+        const view = (cs: Chunk.Chunk<BulkInput.Chunk>) =>
+          Chunk.toReadonlyArray(cs).map((c) => ({ id: c.id, from: c.from, rows: c.rows }))
+        assert.deepStrictEqual(view(read), view(grouped))
+        assert.isAbove(Chunk.size(read), 2)
+      }
       // A window bounds the grouping: rows of one from-account in two windows are two chunks.
       const windowed = yield* run({ window: 2, maxItems: 1000 })
       assert.deepStrictEqual(
