@@ -7,12 +7,12 @@
  */
 import { createServer } from "node:http"
 import { HttpRouter, HttpServer } from "@effect/platform"
-import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Callbacks } from "@effect-tim/callbacks"
-import { Emulator } from "@effect-tim/emulator"
+import { Emulator, TestKit } from "@effect-tim/emulator"
 import { FriendAdd, MultiAccountImport } from "@effect-tim/schema"
 import { TimClient } from "@effect-tim/transport"
-import { Console, Context, Effect, Layer, Redacted } from "effect"
+import { Console, Effect, Layer, Redacted } from "effect"
 
 const token = Redacted.make("example-callback-token")
 
@@ -36,23 +36,8 @@ const ReceiverLive = HttpServer.serve(app).pipe(
 )
 
 const program = Effect.gen(function* () {
-  const receiverUrl = yield* HttpServer.addressFormattedWith((url) => Effect.succeed(`${url}/tim/callback`))
-  const emulator = yield* Emulator.make({
-    ...Emulator.testDefaults,
-    defaultAllowType: "AllowType_Type_AllowAny",
-    callbackUrl: receiverUrl,
-    callbackToken: token
-  })
-  // The client lives as long as the program's scope.
-  const services = yield* Layer.build(
-    TimClient.layer({
-      sdkAppId: Emulator.testDefaults.sdkAppId,
-      secretKey: Emulator.testDefaults.secretKey,
-      identifier: "administrator",
-      endpoint: emulator.baseUrl
-    }).pipe(Layer.provide(NodeHttpClient.layerUndici))
-  )
-  const client = Context.get(services, TimClient.TimClient)
+  const emulator = yield* Emulator.Emulator
+  const client = yield* TimClient.TimClient
   yield* client.call(MultiAccountImport.api, { accounts: ["alice", "bob", "bot_1"] as never })
   // A REST write: the emulator answers, then sends Sns.CallbackFriendAdd.
   yield* client.call(FriendAdd.api, {
@@ -76,4 +61,19 @@ const program = Effect.gen(function* () {
   yield* Console.log(`bob's friends: ${state.friendships.filter((f) => f.from === "bob").map((f) => f.to)}`)
 })
 
-program.pipe(Effect.scoped, Effect.provide(ReceiverLive), NodeRuntime.runMain)
+// The emulator, sending its callbacks to the receiver, and a client of it: the emulator's test kit.
+const KitLive = Layer.unwrapEffect(
+  HttpServer.addressFormattedWith((url) =>
+    Effect.succeed(
+      TestKit.layer({
+        emulator: {
+          defaultAllowType: "AllowType_Type_AllowAny",
+          callbackUrl: `${url}/tim/callback`,
+          callbackToken: token
+        }
+      })
+    )
+  )
+)
+
+program.pipe(Effect.provide(KitLive), Effect.provide(ReceiverLive), NodeRuntime.runMain)
