@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Console, Effect, TestClock } from "effect"
 import { Tally } from "../src/internal/output.js"
 import * as Progress from "../src/internal/progress.js"
 
@@ -18,6 +18,37 @@ describe("progress", () => {
       "[###.......] 50/200 items (25.0%), 5/s, ETA 30s, 7 retries, failures: 30003 AccountNotFound×2"
     )
   })
+
+  it.scoped("off a TTY, each periodic line shows the tally as it is then, not as it was at the start", () =>
+    Effect.gen(function* () {
+      const stderr = process.stderr as { isTTY?: boolean | undefined }
+      const saved = stderr.isTTY
+      yield* Effect.addFinalizer(() => Effect.sync(() => (stderr.isTTY = saved)))
+      stderr.isTTY = false
+      const lines: Array<string> = []
+      const console = yield* Console.consoleWith((c) => Effect.succeed(c))
+      const recording: Console.Console = {
+        ...console,
+        error: (...args) => Effect.sync(() => lines.push(args.join(" ")))
+      }
+      const tally = new Tally()
+      yield* Console.withConsole(Progress.start(tally, 10), recording)
+      yield* TestClock.adjust("3 seconds")
+      tally.addAll([{ from: "a", to: "b", outcome: "CheckResult_Type_NoRelation" }])
+      tally.add({ from: "a", to: "c", error: { tag: "AccountNotFound", code: 30003, info: "" } })
+      yield* TestClock.adjust("3 seconds")
+      tally.retries = 4
+      yield* TestClock.adjust("3 seconds")
+      assert.deepStrictEqual(
+        lines.map((l) => l.replace(/, \d+\/s, ETA [^,]+/, "")),
+        [
+          "tim: 0/10 items (0.0%), 0 retries, no failures",
+          "tim: 2/10 items (20.0%), 0 retries, failures: 30003 AccountNotFound×1",
+          "tim: 2/10 items (20.0%), 4 retries, failures: 30003 AccountNotFound×1"
+        ]
+      )
+    })
+  )
 
   it.scoped("on a TTY, a row printed during the run clears the bar first and redraws it after", () =>
     Effect.gen(function* () {

@@ -79,7 +79,8 @@ export const start = (tally: Tally, total: number): Effect.Effect<Progress, neve
             process.stderr.write(`\r\x1b[2K${t.length < columns ? t : t.slice(0, columns - 1)}${final ? "\n" : ""}`)
             shown = !final
           })
-        : Console.error(`tim: ${text()}`)
+        : // Suspended: the text is read each time it is printed, not once when the repeated effect is built.
+          Effect.suspend(() => Console.error(`tim: ${text()}`))
     yield* Effect.addFinalizer(() => render(true))
     yield* Effect.forkScoped(
       render(false).pipe(Effect.delay(tty ? "200 millis" : "3 seconds"), Effect.repeat(Schedule.forever))
