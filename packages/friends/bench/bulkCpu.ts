@@ -6,7 +6,9 @@
  *  - `Friends.check` and `Friends.add` (validation, chunking, TimClient.call, outcome objects);
  *  - `TimClient.call` with the same friend_check and friend_add requests (signing, encoding, envelope and response
  *    decoding, retry bookkeeping, span);
- *  - the floor: raw `undici.request` of the same bytes plus `JSON.parse` of the answer, nothing else.
+ *  - the floor: raw `undici.request` of the same bytes plus `JSON.parse` of the answer, nothing else;
+ *  - for reference, the bare `@effect/platform` `HttpClient` (the same undici underneath, as TimClient uses it)
+ *    posting the same bytes plus `JSON.parse`: what any client built on the platform pays before doing anything.
  * The sides alternate in short slices (the order reversed every other slice) so that load from other processes hits
  * them alike; each ratio is the median over slices of a side's CPU per call against its floor's in the same slice.
  * The last column is what 200 calls/s (Tencent's ceiling per API) would cost in cores for the client alone.
@@ -19,6 +21,7 @@
  * Lives in the package so that its imports resolve from the package's dependencies; the entry is bench/bulk-cpu.ts.
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Friends } from "@effect-tim/friends"
 import { FriendAdd, FriendCheck } from "@effect-tim/schema"
@@ -111,12 +114,12 @@ export const run = async (perSlice: number, slices: number, concurrency: number)
             rateLimit: Number.POSITIVE_INFINITY
           })
         ),
-        Layer.provide(NodeHttpClient.layerUndici),
+        Layer.provideMerge(NodeHttpClient.layerUndici),
         Layer.orDie
       )
     )
-    const { client, friends } = await runtime.runPromise(
-      Effect.all({ client: TimClient.TimClient, friends: Friends.Friends })
+    const { client, friends, http } = await runtime.runPromise(
+      Effect.all({ client: TimClient.TimClient, friends: Friends.Friends, http: HttpClient.HttpClient })
     )
 
     // Each side checks what it got, so that a broken side cannot pass for a fast one.
@@ -168,6 +171,20 @@ export const run = async (perSlice: number, slices: number, concurrency: number)
       AddType: "Add_Type_Both"
     }
 
+    const platformSide = (command: string, wire: unknown, items: (answer: any) => ReadonlyArray<unknown>) =>
+      effectSide(
+        Effect.orDie(
+          Effect.flatMap(
+            http.execute(
+              HttpClientRequest.post(`${url}/v4/sns/${command}${query}`, {
+                body: HttpBody.raw(JSON.stringify(wire), { contentType: "application/json" })
+              })
+            ),
+            (response) => Effect.map(response.text, (text) => items(JSON.parse(text)).length)
+          )
+        )
+      )
+
     const CHECK_FLOOR = "floor: undici + JSON.parse (check)"
     const ADD_FLOOR = "floor: undici + JSON.parse (add)"
     const sides: ReadonlyArray<{ readonly name: string; readonly floor: string; readonly side: Side }> = [
@@ -194,7 +211,12 @@ export const run = async (perSlice: number, slices: number, concurrency: number)
         side: effectSide(Effect.map(client.call(FriendAdd.api, addRequest), (r) => r.resultItems.length))
       },
       { name: CHECK_FLOOR, floor: CHECK_FLOOR, side: undiciSide("friend_check", checkWire, (a) => a.InfoItem) },
-      { name: ADD_FLOOR, floor: ADD_FLOOR, side: undiciSide("friend_add", addWire, (a) => a.ResultItem) }
+      { name: ADD_FLOOR, floor: ADD_FLOOR, side: undiciSide("friend_add", addWire, (a) => a.ResultItem) },
+      {
+        name: "platform HttpClient + JSON.parse (check)",
+        floor: CHECK_FLOOR,
+        side: platformSide("friend_check", checkWire, (a) => a.InfoItem)
+      }
     ]
 
     // Warm-up (JIT, connections), not measured.

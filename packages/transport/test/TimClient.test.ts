@@ -60,7 +60,9 @@ describe("TimClient.call", () => {
     Effect.gen(function* () {
       const edges = yield* against(
         [fail(30006), checkOk(["bob"])],
-        check().pipe(TimClient.withRetry({ baseDelay: 0 }), Effect.withRandom(Random.fixed([0, 0.5, 1])))
+        check().pipe(TimClient.withRetry({ baseDelay: 0 }), Effect.withRandom(Random.fixed([0, 0.5, 1]))),
+        // The limiter paces a retry too (5 ms at 200/s), which TestClock would never reach: not what this tests.
+        { rateLimit: Number.POSITIVE_INFINITY }
       )
       assert.deepStrictEqual(
         edges.seen.map((s) => new URL(s.url).searchParams.get("random")),
@@ -349,7 +351,11 @@ describe("TimClient retry", () => {
           Effect.exit(
             check().pipe(
               Effect.provide(
-                TimClient.layerWithSigner({ endpoint: "https://xxxxxx", retry: false }).pipe(
+                TimClient.layerWithSigner({
+                  endpoint: "https://xxxxxx",
+                  retry: false,
+                  rateLimit: Number.POSITIVE_INFINITY
+                }).pipe(
                   Layer.provide(Layer.merge(Layer.succeed(Signer.UserSigner, signer), http.layer))
                 )
               )

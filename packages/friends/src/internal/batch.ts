@@ -181,6 +181,16 @@ export const run = <Item, R extends RawResult, A, E, ER>(
           onSuccess: (answer): Retry<E> => {
             const again: Array<number> = []
             const failures: Array<E> = []
+            // The usual answer lists the request's targets once each, in order: then no lookup table is needed (the
+            // request holds no duplicates, so neither does such an answer). Anything else is matched by name.
+            if (answer.length === indices.length) {
+              let k = 0
+              while (k < answer.length && answer[k]!.toAccount === targets[indices[k]!]) k++
+              if (k === answer.length) {
+                for (let j = 0; j < k; j++) settle(indices[j]!, answer[j]!, again, failures)
+                return { again, failures }
+              }
+            }
             const byTarget = new Map<string, R | typeof duplicate>()
             for (const r of answer) byTarget.set(r.toAccount, byTarget.has(r.toAccount) ? duplicate : r)
             for (const i of indices) {
