@@ -3,6 +3,9 @@
  *
  * 1. 1, 2 and 4 worker processes, each with the full limit and the Redis limiter: the aggregate rate as a share
  *    of the limit, the emulator's 60007 answers, and Redis round trips per call (from the server's own counts).
+ *    Then where 60007 come from: each request carries when its limiter let it go, and this process notes when the
+ *    emulator got to it: the delay between the two (delivery jitter), and the shortest span of `limit + 1` calls
+ *    as the limiters let them go and as the emulator saw them (under 1000 ms as seen: a 60007).
  * 2. The cost per call in one process: the Redis limiter against the memory limiter, with a limit high enough
  *    that nobody waits (the limiter alone, then whole friend_check calls); the difference in ms per call.
  * 3. @effect/experimental's RateLimiter on its Redis store (fixed window and token bucket, `onExceeded: "delay"`)
@@ -11,6 +14,7 @@
  * Run: pnpm exec tsx --conditions=@effect-tim/source bench/shared-budget.ts [limit = 60] [seconds = 10]
  * (bench/shared-budget.ts runs this file; it lives here to resolve the package's dependencies.)
  */
+import * as http from "node:http"
 import * as os from "node:os"
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as RateLimiterRedis from "@effect/experimental/RateLimiter/Redis"
@@ -41,6 +45,34 @@ const maxInSpan = (times: ReadonlyArray<number>, span: number): number => {
     most = Math.max(most, end - start + 1)
   }
   return most
+}
+
+/**
+ * When the emulator (a Node HTTP server in this process) got to each traced request, and when its limiter let it go
+ * (`x-released`, same host, same epoch clock): the emulator hands a request on through `emit("request")` once its
+ * body is read, right before it counts it.
+ */
+const seen: Array<{ readonly handled: number; readonly released: number }> = []
+const emit = http.Server.prototype.emit
+http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: Array<unknown>) {
+  if (event === "request") {
+    const released = Number((args[0] as http.IncomingMessage).headers["x-released"])
+    if (released > 0) seen.push({ handled: performance.timeOrigin + performance.now(), released })
+  }
+  return Reflect.apply(emit, this, [event, ...args]) as boolean
+} as typeof emit
+
+const quantile = (sorted: ReadonlyArray<number>, q: number) =>
+  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number)
+
+/** The shortest span holding `count` of `times`. */
+const leastSpan = (times: ReadonlyArray<number>, count: number): number => {
+  const sorted = [...times].sort((a, b) => a - b)
+  let least = Number.POSITIVE_INFINITY
+  for (let i = 0; i + count - 1 < sorted.length; i++) {
+    least = Math.min(least, (sorted[i + count - 1] as number) - (sorted[i] as number))
+  }
+  return least
 }
 
 const request = {
@@ -89,17 +121,34 @@ export const main = (limit: number, seconds: number) =>
 
         console.log("\n1. processes, each with the full limit, one Redis")
         console.log("processes  calls  share of limit  60007  round trips/call  switches to fallback")
+        const jitter: Array<string> = []
         for (const count of [1, 2, 4]) {
           yield* emulator.resetStats
           const before = yield* roundTrips(redis.url)
+          seen.length = 0
           const results = yield* runWorkers({
             count,
             baseUrl: emulator.baseUrl,
             redisUrl: redis.url,
             limit,
             seconds,
-            fibers: 6
+            fibers: 6,
+            traceReleases: true
           })
+          const delays = seen.map((s) => s.handled - s.released).sort((a, b) => a - b)
+          jitter.push(
+            `${String(count).padStart(9)}  ${[0.5, 0.99, 1].map((q) => quantile(delays, q).toFixed(1).padStart(7)).join(" ")}  ${leastSpan(
+              seen.map((s) => s.released),
+              limit + 1
+            )
+              .toFixed(1)
+              .padStart(15)}  ${leastSpan(
+              seen.map((s) => s.handled),
+              limit + 1
+            )
+              .toFixed(1)
+              .padStart(14)}`
+          )
           const trips = (yield* roundTrips(redis.url)) - before
           const stats = yield* emulator.stats
           const answers = stats.apis["v4/sns/friend_check"]?.answers ?? {}
@@ -110,10 +159,17 @@ export const main = (limit: number, seconds: number) =>
           )
         }
 
+        console.log(
+          `\ndelivery jitter: ms from the limiter letting a call go to the emulator handling it, and the shortest span of ${limit + 1} calls (ms)`
+        )
+        console.log("processes      p50     p99     max  as let go  as handled")
+        for (const line of jitter) console.log(line)
+
         console.log("\n2. cost per call in one process (limit 1e6/s: nobody waits), Redis limiter vs memory limiter")
-        const memory = CallLimiter.makeMemory()
-        const shared = yield* RedisLimiter.make({ url: redis.url })
+        // A burst as large as the limit allows, so that no call waits: the cost of the limiters themselves.
         const big = 1_000_000
+        const memory = CallLimiter.makeMemory({ burst: big })
+        const shared = yield* RedisLimiter.make({ url: redis.url, burst: big })
         const unlimited = yield* Emulator.make({ ...Emulator.testDefaults, rateLimit: 0 })
         yield* unlimited.seed({ accounts: ["worker-a", "worker-b"] })
         const callWith = (limiter: CallLimiter.CallLimiter.Service) =>
@@ -201,7 +257,8 @@ export const main = (limit: number, seconds: number) =>
             }
           }
         }
-        const ours = yield* wakeUps(shared.acquire("bench/burst", limit), 3000)
+        const defaults = yield* RedisLimiter.make({ url: redis.url })
+        const ours = yield* wakeUps(defaults.acquire("bench/burst", limit), 3000)
         console.log(
           `@effect-tim/redis GCRA            : ${String(maxInSpan(ours, 100)).padStart(4)} / ${String(maxInSpan(ours, 1000)).padStart(4)}   (${ours.length} in 3 s)`
         )
