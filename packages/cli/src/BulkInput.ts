@@ -7,11 +7,12 @@
  */
 
 import { createHash } from "node:crypto"
+import { readSync } from "node:fs"
 import { StringDecoder } from "node:string_decoder"
 import { FileSystem } from "@effect/platform"
-import type { PlatformError } from "@effect/platform/Error"
+import { type PlatformError, SystemError } from "@effect/platform/Error"
 import { Limits } from "@effect-tim/schema"
-import { Chunk as C, Effect, Schema, Stream } from "effect"
+import { Chunk as C, Effect, Option, Schema, Stream } from "effect"
 
 /**
  * The file formats `tim` reads.
@@ -395,12 +396,44 @@ export const makeParser = (path: string): Parser => {
 const lift = (result: Array<Row> | BulkInputError): Effect.Effect<Array<Row>, BulkInputError> =>
   result instanceof BulkInputError ? Effect.fail(result) : Effect.succeed(result)
 
+/** The size of a block read from a file: small enough that a block's rows die young (cheap to collect). */
+const blockSize = 64 * 1024
+
 /**
- * Blocks of a file as they are read, decoded with a `StringDecoder` (a character split between two blocks waits
- * for the next): several times faster than a streaming `TextDecoder`. A byte-order mark is kept and skipped as
- * line 1 is read. Large blocks: the work per block (an Effect step, a decode) stays small.
+ * The blocks of a file, read in order. The file is opened through `FileSystem` (its errors are the platform's),
+ * and read with `readSync` on its descriptor: a 64 KiB read of a local file takes microseconds, where each read
+ * through the thread pool and `FileSystem`'s stream cost about 0.3 ms of CPU (a tenth of the whole first pass).
  */
-const blocks = (fs: FileSystem.FileSystem, path: string) => fs.stream(path, { chunkSize: FileSystem.KiB(32) })
+const blocks = (fs: FileSystem.FileSystem, path: string): Stream.Stream<Uint8Array, PlatformError> =>
+  Stream.unwrapScoped(
+    Effect.map(fs.open(path, { flag: "r" }), (file) =>
+      Stream.repeatEffectOption(
+        Effect.suspend(() => {
+          const buffer = Buffer.allocUnsafe(blockSize)
+          let n: number
+          try {
+            n = readSync(file.fd, buffer, 0, blockSize, null)
+          } catch (error) {
+            return Effect.fail(Option.some(readError(path, error)))
+          }
+          return n === 0 ? Effect.fail(Option.none()) : Effect.succeed(n === blockSize ? buffer : buffer.subarray(0, n))
+        })
+      )
+    )
+  )
+
+const readError = (path: string, error: unknown): PlatformError => {
+  const e = error as NodeJS.ErrnoException
+  return new SystemError({
+    reason: e.code === "EISDIR" ? "BadResource" : "Unknown",
+    module: "FileSystem",
+    method: "read",
+    pathOrDescriptor: path,
+    syscall: e.syscall,
+    description: e.message,
+    cause: error
+  })
+}
 
 /**
  * The rows of a bulk file in batches (one per block read), streamed in bounded memory. Blank lines are skipped;
@@ -415,6 +448,8 @@ export const rowBatches = (
 ): Stream.Stream<Array<Row>, BulkInputError | PlatformError, FileSystem.FileSystem> =>
   Stream.unwrap(
     Effect.map(FileSystem.FileSystem, (fs) => {
+      // A StringDecoder keeps a character split between two blocks for the next, and is several times faster
+      // than a streaming TextDecoder. A byte-order mark is kept, and skipped as line 1 is read.
       const decoder = new StringDecoder("utf8")
       const parser = makeParser(path)
       return blocks(fs, path).pipe(
