@@ -148,6 +148,30 @@ describe("fastCodec", () => {
     }
   })
 
+  it("checks a decoded nested list once, and still checks a value that a key transformation puts in its place", () => {
+    const Item = Schema.Struct({ name: Schema.propertySignature(S.Fields.UserId).pipe(Schema.fromKey("Name")) })
+    const listOf = (fallback: () => ReadonlyArray<{ readonly name: string }>) =>
+      Schema.Struct({
+        items: Schema.optionalWith(Schema.Union(Schema.Array(Item), Schema.Undefined), {
+          default: fallback as () => ReadonlyArray<typeof Item.Type>
+        }).pipe(Schema.fromKey("Items"))
+      })
+    const Good = listOf(() => [])
+    // A default that is not a list of items: the parser refuses it, so the fast path must check it too.
+    const Bad = listOf(() => [{ nope: 1 } as unknown as { readonly name: string }])
+    const good = fastCodec.compile(Good.ast, true)!
+    const bad = fastCodec.compile(Bad.ast, true)!
+    const wire = { Items: [{ Name: "u1" }, { Name: "u2" }] }
+    assert.strictEqual(agrees(good, Schema.decodeUnknownEither(Good), wire), "fast")
+    assert.deepStrictEqual(good(wire), { items: [{ name: "u1" }, { name: "u2" }] })
+    assert.strictEqual(agrees(good, Schema.decodeUnknownEither(Good), {}), "fast")
+    assert.strictEqual(agrees(good, Schema.decodeUnknownEither(Good), { Items: [{ Name: "bad id!" }] }), "deferred")
+    assert.strictEqual(agrees(bad, Schema.decodeUnknownEither(Bad), wire), "fast")
+    assert.isTrue(Either.isLeft(Schema.decodeUnknownEither(Bad)({})))
+    assert.strictEqual(agrees(bad, Schema.decodeUnknownEither(Bad), {}), "deferred")
+    assert.strictEqual(agrees(bad, Schema.decodeUnknownEither(Bad), { Items: undefined }), "deferred")
+  })
+
   it("checks literal unions of every size, small ones by comparison and large ones by a set", () => {
     for (const size of [1, 3, 16, 17, 40]) {
       const literals = Array.from({ length: size }, (_, i) => `Kind_${i}`)

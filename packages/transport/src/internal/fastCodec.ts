@@ -365,6 +365,11 @@ interface FieldOp {
   readonly f: ((o: Option.Option<unknown>) => Option.Option<unknown>) | undefined
   /** The target codec, `undefined` when the source codec already checked the very same type. */
   readonly targetCodec: Fast | undefined
+  /**
+   * Whether a value the source codec produced is already a value of the target type, which the target codec would
+   * only copy (see {@link sameType}): then a value the key transformation passes on unchanged skips that codec.
+   */
+  readonly covered: boolean
   readonly targetKey: string
   readonly targetOptional: boolean
 }
@@ -409,12 +414,17 @@ const directStruct = (
       if (from === undefined) return null
       const sps = source.propertySignatures[from.i]!
       const same = from.f === undefined && sps.type === ps.type && AST.typeAST(ps.type) === ps.type
+      const produced = AST.typeAST(sps.type)
+      const defined = AST.isUnion(produced) ? produced.types.filter((t) => !AST.isUndefinedKeyword(t)) : [produced]
       ops.push({
         sourceKey: sps.name as string,
         sourceOptional: sps.isOptional,
         sourceCodec: sourceCodecs[from.i]!,
         f: from.f,
         targetCodec: same ? undefined : targetCodecs[j]!,
+        covered:
+          AST.typeAST(ps.type) === ps.type &&
+          (sameType(produced, ps.type) || (defined.length === 1 && sameType(defined[0]!, ps.type))),
         targetKey: ps.name as string,
         targetOptional: ps.isOptional
       })
@@ -428,9 +438,11 @@ const directStruct = (
       const op = ops[n]!
       let x = record[op.sourceKey]
       let present = x !== undefined || has.call(record, op.sourceKey)
+      let decoded: unknown = Absent
       if (present) {
         x = op.sourceCodec(x)
         if (x === Fallback) return Fallback
+        decoded = x
       } else if (!op.sourceOptional) {
         return Fallback
       }
@@ -443,7 +455,7 @@ const directStruct = (
         if (op.targetOptional) continue
         return Fallback
       }
-      if (op.targetCodec !== undefined) {
+      if (op.targetCodec !== undefined && !(op.covered && x === decoded && x !== undefined)) {
         x = op.targetCodec(x)
         if (x === Fallback) return Fallback
       }
@@ -451,4 +463,26 @@ const directStruct = (
     }
     return out
   }
+}
+
+/**
+ * Whether the type `a` is the type `b` for decoding's purposes: the same node, or arrays (rest only) or unions of
+ * such, member by member. A decoded value of `a` then decodes as `b` to an equal value, so checking it again with
+ * `b`'s codec (which rebuilds every struct in it) is redundant.
+ */
+const sameType = (a: AST.AST, b: AST.AST): boolean => {
+  if (a === b) return true
+  if (AST.isTupleType(a) && AST.isTupleType(b)) {
+    return (
+      a.elements.length === 0 &&
+      b.elements.length === 0 &&
+      a.rest.length === 1 &&
+      b.rest.length === 1 &&
+      sameType(a.rest[0]!.type, b.rest[0]!.type)
+    )
+  }
+  if (AST.isUnion(a) && AST.isUnion(b)) {
+    return a.types.length === b.types.length && a.types.every((t, i) => sameType(t, b.types[i]!))
+  }
+  return false
 }
