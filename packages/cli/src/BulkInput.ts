@@ -157,7 +157,7 @@ const JsonRow = Schema.Struct({
 })
 const decodeJsonRow = Schema.decodeUnknownEither(JsonRow, { onExcessProperty: "error" })
 
-/** The value of each optional column, in the order a row's keys are set. */
+/** The optional columns, in the order a row's keys are set. */
 const extraColumns = ["remark", "group", "source", "wording"] as const
 
 const build = (line: number, get: (c: Column) => string | undefined): Row | string => {
