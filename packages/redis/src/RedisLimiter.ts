@@ -208,18 +208,19 @@ export const make = (
     })
 
     const windowMicros = Math.round(windowMillis * 1000)
-    // Per key, the latest call of this process that went later than granted, reported with the next reservation.
+    const coldMicros = Math.round(CallLimiter.defaultColdMillis * 1000)
+    // Per key, this process's calls so far (its first `limit` are cold, see transport's `defaultColdMillis`), and
+    // the report to send with its next reservation.
+    const started = new Map<string, number>()
     const reports = new Map<string, Report>()
     const note = (key: string, interval: number, report: Report) => {
       const pending = reports.get(key)
-      // Of two reports the one asking more of the future schedule wins: the later departure for its number.
-      if (
-        pending === undefined ||
-        pending.created !== report.created ||
-        report.wentAt - report.number * interval > pending.wentAt - pending.number * interval
-      ) {
-        reports.set(key, report)
-      }
+      if (pending === undefined || pending.created !== report.created) return void reports.set(key, report)
+      // Two reports become one that asks at least as much of every later call: the earlier number, and the later
+      // departure as seen from it (a floor moves the calls paced after it by as much).
+      const number = Math.min(pending.number, report.number)
+      const offset = Math.max(pending.wentAt - pending.number * interval, report.wentAt - report.number * interval)
+      reports.set(key, { number, created: report.created, wentAt: offset + number * interval })
     }
 
     const reserve = (key: string, limit: number, plan: { readonly interval: number; readonly tolerance: number }) =>
@@ -253,6 +254,9 @@ export const make = (
           }
           if (retryAt !== 0 && clock.unsafeCurrentTimeMillis() < retryAt) return fallback.acquire(key, plan.local)
           const redisKey = prefix + key
+          const count = (started.get(redisKey) ?? 0) + 1
+          started.set(redisKey, count)
+          const cold = count <= limit ? coldMicros : 0
           const sent = clock.unsafeCurrentTimeNanos()
           return Effect.matchEffect(reserve(redisKey, limit, plan), {
             onFailure: (reason) => {
@@ -263,9 +267,10 @@ export const make = (
               retryAt = 0
               // The call goes now. The server's clock read between `sent` and now, so it goes at most the local time
               // since `sent`, less the wait, after its grant: late by that, if it slept too long or the answer lagged.
+              // A cold call adds the cold margin.
               const went = Effect.sync(() => {
-                const late = Math.ceil(Number(clock.unsafeCurrentTimeNanos() - sent) / 1000) - waitMicros
-                if (late > 0) note(redisKey, plan.interval, { number, created, wentAt: grant + late })
+                const late = Math.max(0, Math.ceil(Number(clock.unsafeCurrentTimeNanos() - sent) / 1000) - waitMicros)
+                if (late + cold > 0) note(redisKey, plan.interval, { number, created, wentAt: grant + late + cold })
               })
               const wait =
                 waitMicros > 0 ? Effect.zipRight(Effect.sleep(Duration.micros(BigInt(waitMicros))), went) : went

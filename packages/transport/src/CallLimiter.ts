@@ -51,6 +51,16 @@ export const defaultWindowMillis = 1030
  */
 export const defaultBurst = (_limit: number): number => 1
 
+/**
+ * The extra margin of a key's first `limit` calls in a process: the call `limit` places after each of them keeps
+ * this much more than a window after it. The first calls open connections (TCP, TLS) and run cold code on both
+ * sides, so they reach the server later than the calls a window after them, on warm connections; that difference
+ * must not spend the guard. It costs once per key and process, at most this long.
+ *
+ * @since 0.1.0
+ */
+export const defaultColdMillis = 100
+
 interface Slots {
   readonly times: Float64Array
   next: number
@@ -75,8 +85,11 @@ export const makeMemory = (options?: {
   readonly windowMillis?: number | undefined
   /** Calls let through at once before pacing applies (default `defaultBurst(limit)`; `Infinity`: window only). */
   readonly burst?: number | undefined
+  /** The extra margin after a key's first `limit` calls (default {@link defaultColdMillis}). */
+  readonly coldMillis?: number | undefined
 }): CallLimiter.Service => {
   const windowMillis = options?.windowMillis ?? defaultWindowMillis
+  const coldMillis = options?.coldMillis ?? defaultColdMillis
   const byKey = new Map<string, Slots>()
   return CallLimiter.of({
     acquire: (key, limit) =>
@@ -96,16 +109,19 @@ export const makeMemory = (options?: {
         const { burst, interval } = slots
         const { times } = slots
         const slot = slots.next
-        const at = Math.max(now, (times[slot] as number) + windowMillis, slots.tat - (burst - 1) * interval)
+        const before = times[slot] as number
+        // A first-lap slot: one of the key's first `limit` calls, given the cold margin.
+        const cold = before === Number.NEGATIVE_INFINITY ? coldMillis : 0
+        const at = Math.max(now, before + windowMillis, slots.tat - (burst - 1) * interval)
         slots.tat = Math.max(slots.tat, at) + interval
-        times[slot] = at
+        times[slot] = at + cold
         slots.next = slot + 1 === limit ? 0 : slot + 1
         if (at <= now) return Effect.void
         // Record when the wait really ended. Later is always safe, should the slot already hold a later call's time.
         return Effect.zipRight(
           Effect.sleep(at - now),
           Effect.sync(() => {
-            const woke = clock.unsafeCurrentTimeMillis()
+            const woke = clock.unsafeCurrentTimeMillis() + cold
             if (woke > (times[slot] as number)) times[slot] = woke
           })
         )

@@ -23,7 +23,7 @@ const acquireAll = (limiter: CallLimiter.CallLimiter.Service, count: number, lim
 describe("CallLimiter.makeMemory", () => {
   it.effect("lets a full burst through, then one call per slot a window later; calls wait, never fail", () =>
     Effect.gen(function* () {
-      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: Number.POSITIVE_INFINITY })
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: Number.POSITIVE_INFINITY, coldMillis: 0 })
       const { starts, fiber } = yield* acquireAll(limiter, 7, 3)
       yield* TestClock.adjust(0)
       assert.deepStrictEqual(starts, [0, 0, 0])
@@ -39,7 +39,7 @@ describe("CallLimiter.makeMemory", () => {
 
   it.effect("a sliding window: no window of its length ever holds more than the limit", () =>
     Effect.gen(function* () {
-      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: Number.POSITIVE_INFINITY })
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: Number.POSITIVE_INFINITY, coldMillis: 0 })
       const starts: Array<number> = []
       // 50 callers arriving every 7 ms against a limit of 10 per second
       const fiber = yield* Effect.forEach(
@@ -64,7 +64,7 @@ describe("CallLimiter.makeMemory", () => {
 
   it.effect("paces calls evenly after a small burst, and never exceeds the window either", () =>
     Effect.gen(function* () {
-      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: 4 })
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: 4, coldMillis: 0 })
       const { starts, fiber } = yield* acquireAll(limiter, 400, 200)
       yield* TestClock.adjust(0)
       assert.deepStrictEqual(starts, [0, 0, 0, 0]) // the burst
@@ -109,7 +109,7 @@ describe("CallLimiter.makeMemory", () => {
             wake.push(() => resume(Effect.void))
           })
       }
-      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: 1 })
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000, burst: 1, coldMillis: 0 })
       const call = Effect.fork(Effect.withClock(limiter.acquire("k", 2), clock))
       yield* Fiber.join(yield* call) // due at 0: no wait
       const second = yield* call
@@ -128,6 +128,18 @@ describe("CallLimiter.makeMemory", () => {
       for (const f of wake.splice(0)) f()
       yield* Fiber.join(third)
       yield* Fiber.join(fourth)
+    })
+  )
+
+  it.effect("a key's first calls keep a cold margin: the calls a window after them wait 100 ms more, once", () =>
+    Effect.gen(function* () {
+      assert.strictEqual(CallLimiter.defaultColdMillis, 100)
+      const limiter = CallLimiter.makeMemory({ windowMillis: 1000 })
+      const { starts, fiber } = yield* acquireAll(limiter, 6, 2)
+      yield* TestClock.adjust("5 seconds")
+      yield* Fiber.join(fiber)
+      // First lap at 0 and 500; the second lap a window and the margin after them; the third a window after that.
+      assert.deepStrictEqual(starts, [0, 500, 1100, 1600, 2100, 2600])
     })
   )
 
@@ -176,9 +188,14 @@ describe("TimClient rate limit", () => {
       yield* TestClock.adjust("1 millis")
       assert.strictEqual(count("friend_check"), 2)
       assert.strictEqual(count("friend_add"), 2)
+      // The third waits a window and the cold margin after the first (1130); then one every interval again.
       yield* TestClock.adjust(`${interval} millis`)
+      assert.strictEqual(count("friend_check"), 2)
+      yield* TestClock.adjust(`${CallLimiter.defaultColdMillis} millis`)
       assert.strictEqual(count("friend_check"), 3)
-      yield* TestClock.adjust(`${2 * interval} millis`)
+      yield* TestClock.adjust(`${interval} millis`)
+      assert.strictEqual(count("friend_check"), 4)
+      yield* TestClock.adjust(`${interval} millis`)
       assert.strictEqual(count("friend_check"), 5)
       yield* Fiber.join(fiber)
     })
