@@ -209,8 +209,9 @@ export const make = (
 
     const windowMicros = Math.round(windowMillis * 1000)
     const coldMicros = Math.round(CallLimiter.defaultColdMillis * 1000)
-    // Per key, this process's calls so far (its first `limit` are cold, see transport's `defaultColdMillis`), and
-    // the report to send with its next reservation.
+    // Per key, when this process made its first call (its calls within a window of it are cold, see transport's
+    // `defaultColdMillis`; a window, not `limit` calls: with many processes those would span many windows, and each
+    // window's floors would add the margin again), and the report to send with its next reservation.
     const started = new Map<string, number>()
     const reports = new Map<string, Report>()
     const note = (key: string, interval: number, report: Report) => {
@@ -254,9 +255,10 @@ export const make = (
           }
           if (retryAt !== 0 && clock.unsafeCurrentTimeMillis() < retryAt) return fallback.acquire(key, plan.local)
           const redisKey = prefix + key
-          const count = (started.get(redisKey) ?? 0) + 1
-          started.set(redisKey, count)
-          const cold = count <= limit ? coldMicros : 0
+          const now = clock.unsafeCurrentTimeMillis()
+          const first = started.get(redisKey) ?? now
+          if (first === now) started.set(redisKey, now)
+          const cold = now - first < windowMillis ? coldMicros : 0
           const sent = clock.unsafeCurrentTimeNanos()
           return Effect.matchEffect(reserve(redisKey, limit, plan), {
             onFailure: (reason) => {
