@@ -149,9 +149,7 @@ const requestDelays = (rule: Rule) =>
       endpoint: "https://xxxxxx",
       retry: rule.policy,
       rateLimit: Number.POSITIVE_INFINITY
-    }).pipe(
-      Layer.provide(Layer.merge(seedSigner, Layer.succeed(HttpClient.HttpClient, http)))
-    )
+    }).pipe(Layer.provide(Layer.merge(seedSigner, Layer.succeed(HttpClient.HttpClient, http))))
     const fiber = yield* TimClient.TimClient.pipe(
       Effect.flatMap((c) => c.call(FriendCheck.api, checkRequest())),
       Effect.provide(client),

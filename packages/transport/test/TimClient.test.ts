@@ -355,9 +355,7 @@ describe("TimClient retry", () => {
                   endpoint: "https://xxxxxx",
                   retry: false,
                   rateLimit: Number.POSITIVE_INFINITY
-                }).pipe(
-                  Layer.provide(Layer.merge(Layer.succeed(Signer.UserSigner, signer), http.layer))
-                )
+                }).pipe(Layer.provide(Layer.merge(Layer.succeed(Signer.UserSigner, signer), http.layer)))
               )
             )
           ),
