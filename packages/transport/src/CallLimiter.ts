@@ -57,7 +57,7 @@ export const defaultBurst = (_limit: number): number => 1
  * sides, so they reach the server later than the calls a window after them, on warm connections; that difference
  * must not spend the guard. It costs once per key and process, at most this long.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 export const defaultColdMillis = 100
 
@@ -85,7 +85,7 @@ export const makeMemory = (options?: {
   readonly windowMillis?: number | undefined
   /** Calls let through at once before pacing applies (default `defaultBurst(limit)`; `Infinity`: window only). */
   readonly burst?: number | undefined
-  /** The extra margin after a key's first `limit` calls (default {@link defaultColdMillis}). */
+  /** The extra margin after a key's first `limit` calls (default {@link defaultColdMillis}; since 0.2.0). */
   readonly coldMillis?: number | undefined
 }): CallLimiter.Service => {
   const windowMillis = options?.windowMillis ?? defaultWindowMillis
