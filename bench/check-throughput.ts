@@ -21,6 +21,7 @@ import * as path from "node:path"
 import * as readline from "node:readline"
 import { fileURLToPath } from "node:url"
 import { collect, makeUsage, type Run } from "./lib/childUsage.js"
+import { writePairsFile } from "./lib/pairsFile.js"
 
 const argValue = (name: string) => {
   const i = process.argv.indexOf(name)
@@ -66,24 +67,8 @@ const tim = (args: ReadonlyArray<string>, extraEnv: Record<string, string>, prof
   return collect(launch(args, extraEnv, profile), started)
 }
 
-const writeFile = async (file: string, rows: number) => {
-  const out = fs.createWriteStream(file)
-  let buffer = "from,to\n"
-  let written = 0
-  for (let f = 0; f < froms && written < rows; f++) {
-    for (let t = 0; t <= perFrom && written < rows; t++) {
-      if (t === f) continue
-      buffer += `u${f},u${t}\n`
-      written++
-      if (buffer.length > 1 << 20) {
-        if (!out.write(buffer)) await new Promise<void>((r) => out.once("drain", () => r()))
-        buffer = ""
-      }
-    }
-  }
-  out.end(buffer)
-  await new Promise<void>((r) => out.once("finish", () => r()))
-}
+const writeFile = (file: string, rows: number) =>
+  writePairsFile(file, { header: "from,to", rows, froms, perFrom, line: (f, t) => `u${f},u${t}` })
 
 const main = async () => {
   const big = path.join(dir, "pairs.csv")

@@ -18,6 +18,7 @@ import * as readline from "node:readline"
 import { pathToFileURL } from "node:url"
 import { ConfigProvider, Effect } from "effect"
 import { BulkInput, Cli } from "../packages/cli/src/index.js"
+import { writePairsFile } from "./lib/pairsFile.js"
 
 const console_ = Effect.runSync(Effect.console)
 const dist = process.argv.includes("--dist")
@@ -32,24 +33,13 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 const main = async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tim-bench-"))
   const file = path.join(dir, "friends.csv")
-  {
-    const out = fs.createWriteStream(file)
-    let written = 0
-    let buffer = "from,to,remark\n"
-    for (let f = 0; f < froms && written < lines; f++) {
-      for (let t = 0; t <= perFrom && written < lines; t++) {
-        if (t === f) continue
-        buffer += `${user(f)},${user(t)},r${written}\n`
-        written++
-        if (buffer.length > 1 << 20) {
-          if (!out.write(buffer)) await new Promise<void>((r) => out.once("drain", () => r()))
-          buffer = ""
-        }
-      }
-    }
-    out.end(buffer)
-    await new Promise<void>((r) => out.once("finish", () => r()))
-  }
+  await writePairsFile(file, {
+    header: "from,to,remark",
+    rows: lines,
+    froms,
+    perFrom,
+    line: (f, t, n) => `${user(f)},${user(t)},r${n}`
+  })
   console.log(`file: ${lines} lines, ${mb(fs.statSync(file).size)}`)
 
   const require = createRequire(import.meta.url)

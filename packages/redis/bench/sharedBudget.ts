@@ -25,6 +25,7 @@ import { CallLimiter, TimClient } from "@effect-tim/transport"
 import { Array as Arr, Context, Effect, Layer } from "effect"
 import { Redis } from "ioredis"
 import { RedisLimiter } from "../src/index.js"
+import { maxInSpan } from "../test/fixtures/spans.js"
 import { runWorkers } from "../test/fixtures/workers.js"
 import { redisServer } from "../test/redisServer.js"
 
@@ -35,17 +36,6 @@ const roundTrips = (url: string) =>
     await client.quit()
     return [...info.matchAll(/cmdstat_(evalsha|eval):calls=(\d+)/g)].reduce((n, m) => n + Number(m[2]), 0)
   })
-
-const maxInSpan = (times: ReadonlyArray<number>, span: number): number => {
-  const sorted = [...times].sort((a, b) => a - b)
-  let most = 0
-  let start = 0
-  for (let end = 0; end < sorted.length; end++) {
-    while ((sorted[end] as number) - (sorted[start] as number) >= span) start++
-    most = Math.max(most, end - start + 1)
-  }
-  return most
-}
 
 /**
  * When the emulator (a Node HTTP server in this process) got to each traced request, and when its limiter let it go

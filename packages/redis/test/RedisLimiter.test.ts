@@ -4,6 +4,7 @@ import { Array as Arr, Clock, Duration, Effect, Exit, Fiber, Logger, Redacted } 
 import { Redis } from "ioredis"
 import { RedisLimiter, RedisLimiterError } from "../src/index.js"
 import * as Gcra from "../src/internal/gcra.js"
+import { maxInSpan } from "./fixtures/spans.js"
 import { redisServer } from "./redisServer.js"
 
 interface ScriptRedis extends Redis {
@@ -44,18 +45,6 @@ const drive = (limiter: CallLimiter.CallLimiter.Service, key: string, limit: num
     yield* Effect.all(Arr.replicate(loop, fibers), { concurrency: "unbounded" })
     return times
   })
-
-/** The most times falling into any half-open span of `span` ms. */
-const maxInSpan = (times: ReadonlyArray<number>, span: number): number => {
-  const sorted = [...times].sort((a, b) => a - b)
-  let most = 0
-  let start = 0
-  for (let end = 0; end < sorted.length; end++) {
-    while ((sorted[end] as number) - (sorted[start] as number) >= span) start++
-    most = Math.max(most, end - start + 1)
-  }
-  return most
-}
 
 describe("the GCRA script", () => {
   it.scopedLive(

@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { FriendAdd, FriendCheck } from "@effect-tim/schema"
 import { Cause, Effect, Exit, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { TimClient, TransportError } from "../src/index.js"
-import { type Echo, type HostileServer, type Mode, startHostileServer } from "./fixtures/hostileServer.js"
+import { type HostileServer, type Mode, secretEchoes, startHostileServer } from "./fixtures/hostileServer.js"
 import { leakIn, type Recorded, recordingTracer, renderings, spanTexts } from "./fixtures/recording.js"
 
 const secretKey = "effect-tim-hostile-secret-key-0123456789abcdef"
@@ -105,16 +105,7 @@ const assertNoSecret = (outcome: Outcome, server: HostileServer) => {
   }
 }
 
-const echoes: ReadonlyArray<readonly [string, Echo]> = [
-  ["the full URL", "url"],
-  ["the sig alone", "sig"],
-  ["30 characters of the sig", { sigPrefix: 30 }],
-  ["78 characters of the sig", { sigPrefix: 78 }],
-  ["101 characters of the sig", { sigPrefix: 101 }],
-  ["188 characters of the sig", { sigPrefix: 188 }],
-  ["a middle part of the sig", { sigSlice: [40, 70] }],
-  ["the secret key", { text: secretKey }]
-]
+const echoes = secretEchoes(secretKey)
 
 describe("TimClient against a hostile server: echoed secrets", () => {
   for (const [what, echo] of echoes) {

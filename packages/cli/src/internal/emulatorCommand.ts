@@ -4,7 +4,7 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Limits } from "@effect-tim/schema"
-import { Config, Console, Deferred, Effect, Exit, Option, Record, Redacted } from "effect"
+import { Config, Console, Deferred, Effect, Equal, Exit, Option, Record, Redacted } from "effect"
 import { embedded } from "./connection.js"
 import type { Subcommand } from "./errors.js"
 import * as Lazy from "./lazy.js"
@@ -25,7 +25,8 @@ export const secretSource = (
   if (Option.isNone(flagOrEnv)) {
     return `the built-in default ${Redacted.value(embedded.secretKey)} (local use only; set TIM_SECRET_KEY for another)`
   }
-  const fromEnv = Option.isSome(env) && Redacted.value(env.value) === Redacted.value(flagOrEnv.value)
+  // Redacted compares by value: the key need not be unwrapped to say where it came from.
+  const fromEnv = Option.isSome(env) && Equal.equals(env.value, flagOrEnv.value)
   return fromEnv ? "from TIM_SECRET_KEY" : "from --secret-key"
 }
 
