@@ -174,8 +174,8 @@ export const makeCall = (
 ) => {
   // The platform's own span records the full URL, usersig included: this client records its own, redacted span, and
   // runs each exchange with the platform's span off. The platform aborts a request that is interrupted (a timeout)
-  // while it is sent or its body read, and when a body stream ends; a body this client does not read is aborted
-  // here (`abandon`). Not `HttpClient.withScope`: it aborts every request when its scope closes, finished or not,
+  // while it is sent or its body read, and when a body stream ends; a body over the limit is ended after one chunk
+  // (see `readBody`). Not `HttpClient.withScope`: it aborts every request when its scope closes, finished or not,
   // and each abort builds a DOMException and runs undici's listeners (~0.1 ms a call).
   const identifier = encodeURIComponent(signer.identifier)
   const host = settings.baseUrl.replace(/^https?:\/\//, "")
